@@ -1,0 +1,27 @@
+/**
+ * Every error a user can hit is an LlmapError: a stable `code`, an explicit `name` (never
+ * constructor.name, which minifiers rename) and a sentence that says what failed and what to do.
+ */
+export type LlmapErrorCode =
+  | 'invalid-argument'
+  | 'non-finite-value'
+  | 'shape-mismatch'
+  | 'too-few-models'
+  | 'too-few-texts'
+  | 'unknown-format-version';
+
+export class LlmapError extends Error {
+  override readonly name = 'LlmapError';
+  readonly code: LlmapErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: LlmapErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isLlmapError(value: unknown): value is LlmapError {
+  return value instanceof Error && value.name === 'LlmapError' && typeof (value as LlmapError).code === 'string';
+}
