@@ -32,6 +32,9 @@ export function clipLogLikelihoods(logLikelihoodsNats: ArrayLike<number>, clipTh
 /**
  * Clip a K×N log-likelihood matrix at τ and double-centre it (Oyama et al. 2025):
  * ξ_i = ℓ_i − mean_j ℓ_ij, then q_i = ξ_i − ξ̄ with ξ̄ the mean of ξ over models.
+ * Pairwise distances do not depend on which other models are in the set only while τ is fixed: a quantile rule
+ * recomputes τ from the whole set, so refitting with one more model can move the others where clipping binds.
+ * Placing a model (centreNewVector) never refits, so it never moves them.
  */
 export function fitFrame(logLikelihoodsModelsByTexts: Matrix, clipRule: ClipRule = PAPER_CLIP_RULE): FittedFrame {
   const { rows: modelCount, cols: textCount, values } = logLikelihoodsModelsByTexts;

@@ -68,7 +68,9 @@ export function differenceMoments(
   const block = new Int32Array(m);
   for (let k = 0; k < m; k++) {
     const b = blockOfSample ? blockOfSample[k] : 0;
-    if (!(b >= 0 && b < blockCount)) throw new LlmapError('invalid-argument', `Block ${b} is outside [0, ${blockCount}).`);
+    if (!(Number.isInteger(b) && b >= 0 && b < blockCount)) {
+      throw new LlmapError('invalid-argument', `Block ${b} is not a whole number in [0, ${blockCount}); pass blockCount with blockOfSample.`);
+    }
     block[k] = b;
     weightByBlock[b] += sample.squaredWeights[k];
   }
@@ -91,6 +93,7 @@ export function differenceMoments(
  */
 export function klNatsPerTextFromMoments(moments: DifferenceMoments, countByBlock?: ArrayLike<number>): Float64Array {
   const { modelCount, blockCount, weightByBlock, firstByModelBlock, secondByModelBlock } = moments;
+  if (countByBlock) checkBlockCounts(countByBlock, blockCount);
   let weight = 0;
   for (let b = 0; b < blockCount; b++) weight += (countByBlock ? countByBlock[b] : 1) * weightByBlock[b];
   if (!(weight > 0)) throw new LlmapError('too-few-texts', 'The text sample carries no weight; score more texts.');
@@ -112,4 +115,14 @@ export function klNatsPerTextFromMoments(moments: DifferenceMoments, countByBloc
 /** KL (nats per text) from one full new vector q_new to every reference row of Q. */
 export function klNatsPerTextToReferences(qNew: ArrayLike<number>, qModelsByTexts: Matrix): Float64Array {
   return klNatsPerTextFromMoments(differenceMoments(qNew, fullSample(qModelsByTexts.cols), qModelsByTexts));
+}
+
+/** Bootstrap counts: one finite, non-negative count per block. */
+export function checkBlockCounts(countByBlock: ArrayLike<number>, blockCount: number): void {
+  assertLength(countByBlock.length, blockCount, 'The bootstrap counts');
+  for (let b = 0; b < blockCount; b++) {
+    if (!(Number.isFinite(countByBlock[b]) && countByBlock[b] >= 0)) {
+      throw new LlmapError('invalid-argument', `Bootstrap count ${countByBlock[b]} for block ${b} must be a finite number ≥ 0.`);
+    }
+  }
 }

@@ -1,7 +1,9 @@
 import { LlmapError } from './errors.ts';
 import { gramMatrix } from './gram.ts';
-import { assertFinite, assertLength, type Matrix } from './matrix.ts';
+import { assertFinite, type Matrix } from './matrix.ts';
+import { projectionFromMoments, projectionMoments } from './sampledProjection.ts';
 import { symmetricEigen } from './symmetricEigen.ts';
+import { fullSample } from './textSample.ts';
 
 /** Principal axes of K model vectors over N texts, found through the K×K Gram matrix (cheap when K ≪ N). */
 export interface PcaFit {
@@ -20,7 +22,7 @@ export interface PcaFit {
  * PCA of the rows of Q: eigenvectors u_k of the Gram matrix of the column-centred rows give scores u_k·√λ_k
  * and axes Qᵀu_k/√λ_k. Signs follow scikit-learn's svd_flip: the largest |u| entry of each component is positive.
  */
-export function fitPca(qModelsByTexts: Matrix, componentCount = 2): PcaFit {
+export function fitPca(qModelsByTexts: Matrix, componentCount = 2, options: { precomputedCentredGram?: Matrix } = {}): PcaFit {
   const { rows: modelCount, cols: textCount, values } = qModelsByTexts;
   if (!Number.isInteger(componentCount) || componentCount < 1 || componentCount > Math.min(modelCount, textCount)) {
     throw new LlmapError(
@@ -37,7 +39,11 @@ export function fitPca(qModelsByTexts: Matrix, componentCount = 2): PcaFit {
     for (let j = 0; j < textCount; j++) centred[i * textCount + j] = values[i * textCount + j] - meanByText[j];
   }
   const centredMatrix = { rows: modelCount, cols: textCount, values: centred };
-  const gram = gramMatrix(centredMatrix);
+  // A double-centred Q has centred columns already, so its Gram can be shared with the caller's.
+  const gram = options.precomputedCentredGram ?? gramMatrix(centredMatrix);
+  if (gram.rows !== modelCount || gram.cols !== modelCount) {
+    throw new LlmapError('shape-mismatch', `The precomputed Gram matrix is ${gram.rows}×${gram.cols}; ${modelCount}×${modelCount} was expected.`);
+  }
   let totalVariance = 0;
   for (let i = 0; i < modelCount; i++) totalVariance += gram.values[i * modelCount + i];
   const eigen = symmetricEigen(gram);
@@ -74,15 +80,11 @@ export function fitPca(qModelsByTexts: Matrix, componentCount = 2): PcaFit {
   };
 }
 
-/** Coordinates of a new vector on the fitted axes: (q − mean)·axis for each component. */
+/**
+ * Coordinates of a model's q (centred over texts, as every q is) on the fitted axes: Σ_j (q_j − mean_j)·axis_j.
+ * A vector that is not centred is row-centred first, as the frame would have done.
+ */
 export function projectOnPca(pca: PcaFit, qNew: ArrayLike<number>): Float64Array {
-  const { rows: componentCount, cols: textCount, values: axes } = pca.axesByTexts;
-  assertLength(qNew.length, textCount, 'The vector to project');
-  const coordinates = new Float64Array(componentCount);
-  for (let c = 0; c < componentCount; c++) {
-    let dot = 0;
-    for (let j = 0; j < textCount; j++) dot += (qNew[j] - pca.meanByText[j]) * axes[c * textCount + j];
-    coordinates[c] = dot;
-  }
-  return coordinates;
+  const sample = fullSample(pca.axesByTexts.cols);
+  return projectionFromMoments(projectionMoments(qNew, sample, pca.axesByTexts, pca.meanByText));
 }

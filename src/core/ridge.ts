@@ -11,10 +11,12 @@ export const PAPER_RIDGE_ALPHAS: readonly number[] = [1e1, 1e2, 1e3, 1e4, 1e5, 1
 export interface RidgeOptions {
   /** Candidate penalties; the inner cross-validation picks one (default PAPER_RIDGE_ALPHAS). */
   readonly alphas?: readonly number[];
-  /** Inner KFold (unshuffled) used to pick α by mean R², as scikit-learn's RidgeCV(cv=5). Default 5. */
+  /** Inner KFold (unshuffled) used to pick α by mean R², as scikit-learn's RidgeCV(cv=5). Default 5, capped at the training size. */
   readonly innerFoldCount?: number;
   /** Clip predictions into this range (the paper clips benchmark scores to [0, 100]); none by default. */
   readonly predictionRange?: { readonly min: number; readonly max: number };
+  /** The Gram matrix of `features` (features·featuresᵀ), when the caller already has it. */
+  readonly precomputedGram?: Matrix;
 }
 
 /** A fitted linear predictor over texts: prediction = interceptValue + q·weightsByText, then clipped. */
@@ -40,7 +42,7 @@ export interface RidgeCrossValidation {
  */
 export function fitRidgeCv(features: Matrix, targets: ArrayLike<number>, options: RidgeOptions = {}): RidgeFit {
   checkInputs(features, targets);
-  const gram = gramMatrix(features);
+  const gram = gramOf(features, options);
   const all = Int32Array.from({ length: features.rows }, (_, k) => k);
   const alpha = chooseAlpha(gram, targets, all, options);
   const solved = solveCentredKernel(gram, targets, all);
@@ -80,7 +82,7 @@ export function crossValidateRidge(
 ): RidgeCrossValidation {
   checkInputs(features, targets);
   assertLength(testFoldOfSample.length, features.rows, 'The fold assignment');
-  const gram = gramMatrix(features);
+  const gram = gramOf(features, options);
   const foldCount = Math.max(...testFoldOfSample) + 1;
   const predictions = new Float64Array(features.rows);
   const alphaByFold = new Float64Array(foldCount);
@@ -110,7 +112,8 @@ function chooseAlpha(gram: Matrix, targets: ArrayLike<number>, train: Int32Array
     throw new LlmapError('invalid-argument', 'Ridge needs at least one positive α to choose from.');
   }
   if (alphas.length === 1) return alphas[0];
-  const innerFold = kFold(train.length, options.innerFoldCount ?? 5);
+  // Small training sets get fewer inner folds rather than an error (each fold needs one sample).
+  const innerFold = kFold(train.length, Math.min(options.innerFoldCount ?? 5, train.length));
   const meanR2 = new Float64Array(alphas.length);
   const foldCount = Math.max(...innerFold) + 1;
   for (let f = 0; f < foldCount; f++) {
@@ -192,6 +195,15 @@ function indicesWhere(fold: FoldAssignment, keep: (fold: number) => boolean): In
 
 function clipToRange(value: number, range: RidgeOptions['predictionRange']): number {
   return range ? Math.min(range.max, Math.max(range.min, value)) : value;
+}
+
+function gramOf(features: Matrix, options: RidgeOptions): Matrix {
+  const gram = options.precomputedGram;
+  if (!gram) return gramMatrix(features);
+  if (gram.rows !== features.rows || gram.cols !== features.rows) {
+    throw new LlmapError('shape-mismatch', `The precomputed Gram matrix is ${gram.rows}×${gram.cols}; ${features.rows}×${features.rows} was expected.`);
+  }
+  return gram;
 }
 
 function checkInputs(features: Matrix, targets: ArrayLike<number>): void {

@@ -120,7 +120,7 @@ export function describeDefaultMapState(state: DefaultMapState): MapStatusMessag
       return {
         tone: 'info',
         headline:
-          'No default map is shipped yet. Build one with the map builder (coming in the default-map issue); ' +
+          'No default map is shipped yet. No models are shown until a map of real models ships; ' +
           'nothing here is invented.',
         nextStep: `Looked for ${state.url}: ${state.reason}.`,
       };
@@ -148,7 +148,7 @@ export function describeDefaultMapState(state: DefaultMapState): MapStatusMessag
       return {
         tone: 'info',
         headline: `A default map (format version ${state.formatVersion}) is shipped. The map view is not built yet.`,
-        nextStep: `Found ${state.url}; the map view comes in a later issue.`,
+        nextStep: `Found ${state.url}; this build does not have the map view yet.`,
       };
   }
 }
