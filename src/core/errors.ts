@@ -8,7 +8,21 @@ export type LlmapErrorCode =
   | 'shape-mismatch'
   | 'too-few-models'
   | 'too-few-texts'
-  | 'unknown-format-version';
+  | 'unknown-format-version'
+  // Model folders and scoring
+  | 'missing-file'
+  | 'unreadable-file'
+  | 'corrupt-model'
+  | 'missing-external-data'
+  | 'unsupported-model-type'
+  | 'not-a-causal-lm'
+  | 'no-logits-output'
+  | 'vocabulary-mismatch'
+  | 'non-finite-logits'
+  | 'out-of-memory'
+  | 'webgpu-unavailable'
+  | 'runtime-failure'
+  | 'cancelled';
 
 export class LlmapError extends Error {
   override readonly name = 'LlmapError';
