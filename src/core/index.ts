@@ -17,7 +17,7 @@ export { fitRidgeCv, predictRidge, crossValidateRidge, PAPER_RIDGE_ALPHAS, type 
 export { kFold, groupKFold, shuffledKFold } from './folds.ts';
 export { pearson, spearman } from './correlation.ts';
 export { fullSample, uniformSample, type TextSample } from './textSample.ts';
-export { lsProbabilities, klProbabilities, drawTexts, sampleFromDraws, weightedSampleMatrix } from './lsSampling.ts';
+export { lsProbabilities, klProbabilities, drawTexts, sampleFromDraws, weightedSampleMatrix, lsDraws, firstAppearances } from './lsSampling.ts';
 export { domainProfile, type DomainProfile } from './profile.ts';
 export { fitMap, usablePerplexity, type FitMapOptions, type ScoreColumn } from './fitMap.ts';
 export type { MapFrame, ScorePredictor, TsneDistancePower } from './mapFrame.ts';

@@ -1,6 +1,6 @@
 import { LlmapError } from './errors.ts';
 import { assertFinite, type Matrix } from './matrix.ts';
-import type { Rng } from './rng.ts';
+import { seededRng, type Rng } from './rng.ts';
 import { validateSample, type TextSample } from './textSample.ts';
 
 /**
@@ -113,4 +113,26 @@ function normalised(weights: Float64Array): Float64Array {
     throw new LlmapError('invalid-argument', 'Every text has zero spread across the reference models, so no text is more informative than another.');
   }
   return weights.map((w) => w / total);
+}
+
+/**
+ * A quick-placement subset: n seeded LS draws over the reference Q, in draw order (score the texts in order of
+ * first appearance; any prefix of the draws is itself a valid sample, see sampleFromDraws).
+ */
+export function lsDraws(qModelsByTexts: Matrix, drawCount: number, seed: number): { probabilities: Float64Array; draws: Int32Array } {
+  const probabilities = lsProbabilities(qModelsByTexts);
+  return { probabilities, draws: drawTexts(probabilities, drawCount, seededRng(seed)) };
+}
+
+/** Distinct texts of a draw sequence in order of first appearance. */
+export function firstAppearances(draws: ArrayLike<number>): number[] {
+  const seen = new Set<number>();
+  const order: number[] = [];
+  for (let d = 0; d < draws.length; d++) {
+    if (!seen.has(draws[d])) {
+      seen.add(draws[d]);
+      order.push(draws[d]);
+    }
+  }
+  return order;
 }

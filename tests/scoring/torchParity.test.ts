@@ -23,3 +23,12 @@ describe('scoreModel against PyTorch', () => {
     expect(records.filter((r) => r.truncated).map((r) => r.index)).toEqual([0, 1, 6, 11, 12, 26, 32, 35, 41, 44, 46, 51, 53, 55, 58]);
   });
 });
+
+describe('scoreModel on onnxruntime-web (WASM) in Node', () => {
+  it('scoreModel with webRuntime gives the onnxruntime-node vector within 1e-4 relative', async () => {
+    const { webRuntime } = await import('../../src/scoring/webRuntime.ts');
+    const files = modelFilesFromFolder(folder);
+    const web = await scoreModel(files, texts, { runtime: webRuntime({ device: 'wasm' }) });
+    expectClose(web.map((r) => r.logLikelihoodNats), torchRecords.map((r) => r.logLikelihoodNats), { relative: 1e-4 });
+  });
+});
