@@ -1,9 +1,10 @@
 import { isLlmapError } from '../core/errors.ts';
+import { BUILD_MAP_USAGE, buildMapCommand } from './buildMapCommand.ts';
 import { MERGE_USAGE, mergeCommand } from './merge.ts';
 import { SCORE_USAGE, scoreCommand } from './score.ts';
 
-const commands: Record<string, (argv: readonly string[]) => Promise<number>> = { score: scoreCommand, merge: mergeCommand };
-const usage = `Usage:\n  ${SCORE_USAGE}\n  ${MERGE_USAGE}\n`;
+const commands: Record<string, (argv: readonly string[]) => Promise<number>> = { score: scoreCommand, merge: mergeCommand, 'build-map': buildMapCommand };
+const usage = `Usage:\n  ${SCORE_USAGE}\n  ${MERGE_USAGE}\n  ${BUILD_MAP_USAGE}\n`;
 
 /** The `llmap` command line: dispatches to a command, prints LlmapErrors as sentences and sets the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {

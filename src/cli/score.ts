@@ -54,7 +54,7 @@ export async function scoreCommand(argv: readonly string[]): Promise<number> {
       store: jsonlStore(target),
       signal: controller.signal,
       onProgress,
-      maxBatchSize: wholeNumber(values, 'batch-size', 8),
+      maxBatchSize: values.has('batch-size') ? wholeNumber(values, 'batch-size', 1) : undefined,
     });
   } finally {
     await scorer.release();

@@ -22,7 +22,9 @@ export type LlmapErrorCode =
   | 'out-of-memory'
   | 'webgpu-unavailable'
   | 'runtime-failure'
-  | 'cancelled';
+  | 'cancelled'
+  // Map artifacts
+  | 'corrupt-map';
 
 export class LlmapError extends Error {
   override readonly name = 'LlmapError';

@@ -47,4 +47,5 @@ export {
   type Gpt2Shape,
   type Gpt2Weights,
 } from './gpt2Graph.ts';
+export { byteFallbackFloorLogits, NEVER_PREDICTED_LOGIT } from './byteFallbackFloor.ts';
 export { buildLlamaModel, type LlamaLayerWeights, type LlamaShape, type LlamaWeights } from './llamaGraph.ts';

@@ -51,10 +51,11 @@ export async function readModelFolder(files: ModelFiles, options: { dtype?: Mode
     throw new LlmapError('unsupported-model-type', `config.json in "${files.label}" has no model_type, so llmap cannot tell what kind of model it is. Use the config.json the model was exported with.`);
   }
   if (config.is_encoder_decoder === true || SEQ2SEQ_TYPES.has(modelType)) {
-    throw new LlmapError('not-a-causal-lm', `"${files.label}" is an encoder–decoder (${modelType}) model. llmap maps causal (decoder-only) language models; it cannot score a sequence-to-sequence model.`, { modelType });
+    const says = config.is_encoder_decoder === true ? `model_type "${modelType}", is_encoder_decoder true` : `model_type "${modelType}"`;
+    throw new LlmapError('not-a-causal-lm', `"${files.label}" is an encoder–decoder model (its config.json says ${says}). llmap maps causal (decoder-only) language models and cannot score a sequence-to-sequence model; choose a decoder-only model (its config.json names a …ForCausalLM architecture).`, { modelType });
   }
   if (ENCODER_ONLY_TYPES.has(modelType)) {
-    throw new LlmapError('not-a-causal-lm', `"${files.label}" is an encoder-only (${modelType}) model, which does not predict the next token. llmap maps causal (decoder-only) language models.`, { modelType });
+    throw new LlmapError('not-a-causal-lm', `"${files.label}" is an encoder-only model (its config.json says model_type "${modelType}"), which does not predict the next token. llmap maps causal (decoder-only) language models; choose one whose config.json names a …ForCausalLM architecture.`, { modelType });
   }
   const tokenizerJson = await readJson(files, 'tokenizer.json', 'llmap needs the fast-tokenizer file; save it with tokenizer.save_pretrained() in Python transformers.');
   const tokenizerConfig = await readJson(files, 'tokenizer_config.json', 'Save it with tokenizer.save_pretrained(); it names the tokenizer class and its special tokens.');
@@ -109,22 +110,28 @@ function chooseOnnxFile(files: ModelFiles, wanted?: ModelDtype): [ModelDtype, st
   for (const [dtype, name] of candidates) {
     for (const path of [`onnx/${name}`, name]) if (files.paths.includes(path)) return [dtype, path];
   }
+  // Older transformers.js exports of causal LMs (Xenova/*) name the one decoder graph decoder_model_merged.onnx.
+  const hasEncoder = files.paths.some((path) => /(^|\/)encoder_model[^/]*\.onnx$/.test(path));
+  if (!hasEncoder && (!wanted || wanted === 'fp32')) {
+    for (const path of ['onnx/decoder_model_merged.onnx', 'decoder_model_merged.onnx']) if (files.paths.includes(path)) return ['fp32', path];
+  }
   const present = files.paths.filter((path) => path.endsWith('.onnx'));
   if (present.some((path) => /encoder_model|decoder_model/.test(path)) && !present.some((path) => /(^|\/)model[^/]*\.onnx$/.test(path))) {
     throw new LlmapError('not-a-causal-lm', `"${files.label}" holds ${present.join(', ')}: an encoder–decoder or split export. Export the causal LM as one graph (optimum-cli export onnx --task text-generation-with-past).`);
   }
   const expected = wanted ? `onnx/${candidates[0][1]}` : 'onnx/model.onnx (or model_fp16.onnx, model_quantized.onnx, model_q4.onnx, …)';
   const found = present.length > 0 ? ` It has ${present.join(', ')}.` : '';
-  throw new LlmapError('missing-file', `No ONNX model in "${files.label}": expected ${expected}.${found}`);
+  const advice = wanted ? `Choose a dtype the folder has, or add ${expected}.` : 'Add the model\'s ONNX export under onnx/ (optimum-cli export onnx --task text-generation writes model.onnx).';
+  throw new LlmapError('missing-file', `No ONNX model in "${files.label}": expected ${expected}.${found} ${advice}`, { path: wanted ? expected : 'onnx/model.onnx' });
 }
 
 function checkGraph(graph: OnnxModelSummary, label: string, onnxPath: string): void {
   const inputNames = graph.inputs.map((input) => input.name);
   if (inputNames.some((name) => /^(encoder_hidden_states|encoder_outputs|decoder_input_ids|encoder_attention_mask)$/.test(name))) {
-    throw new LlmapError('not-a-causal-lm', `${onnxPath} in "${label}" is the decoder of an encoder–decoder model (it takes ${inputNames.join(', ')}). llmap scores causal LMs.`);
+    throw new LlmapError('not-a-causal-lm', `${onnxPath} in "${label}" is the decoder of an encoder–decoder model (it takes ${inputNames.join(', ')}). llmap scores causal LMs; choose a decoder-only model, exported with optimum-cli export onnx --task text-generation.`);
   }
   if (!inputNames.includes('input_ids')) {
-    throw new LlmapError('not-a-causal-lm', `${onnxPath} in "${label}" has no input_ids input (it takes ${inputNames.join(', ') || 'nothing'}), so it is not a text model llmap can score.`);
+    throw new LlmapError('not-a-causal-lm', `${onnxPath} in "${label}" has no input_ids input (it takes ${inputNames.join(', ') || 'nothing'}), so it is not a text model llmap can score. Export the causal LM with optimum-cli export onnx --task text-generation, which names its token input input_ids.`);
   }
   const logits = graph.outputs.find((output) => output.name === 'logits');
   if (!logits) {

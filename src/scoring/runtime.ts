@@ -20,11 +20,12 @@ export interface ScoringRuntime {
   ): Promise<{ session: InferenceSession; device: DeviceInfo }>;
 }
 
-const OUT_OF_MEMORY = /bad_alloc|out of memory|failed to allocate|allocation failed|Array buffer allocation|OOM|memory access out of bounds/i;
+// 'Tensor shape is too large': onnxruntime-web (32-bit WASM) cannot even size a tensor of 4 GiB or more.
+const OUT_OF_MEMORY = /bad_alloc|out of memory|failed to allocate|allocation failed|Array buffer allocation|\bOOM\b|memory access out of bounds|Tensor shape is too large/i;
 
 /** Turns a runtime failure into an LlmapError: out-of-memory gets its advice, anything else says where it failed. */
 export function runtimeError(error: unknown, where: string): LlmapError {
-  const text = errorText(error);
+  const text = errorText(error).trim(); // ORT ends its messages with a newline
   if (error instanceof LlmapError) return error;
   if (OUT_OF_MEMORY.test(text)) {
     return new LlmapError('out-of-memory', `Ran out of memory ${where} (${text}). Try a smaller variant (model_fp16.onnx or model_quantized.onnx) or a smaller batch (fewer tokens per batch).`);

@@ -33,7 +33,10 @@ export interface ScoreTextsOptions {
   readonly store?: ResultStore;
   /** Most padded tokens per batch; default from a 256 MiB logits budget. */
   readonly maxBatchTokens?: number;
-  /** Most texts per batch; default 8. */
+  /**
+   * Most texts per batch. Default 1 on CPU and WASM, where padding costs more than batching saves (measured in
+   * `npm run bench`), and 8 on WebGPU.
+   */
   readonly maxBatchSize?: number;
 }
 
@@ -135,7 +138,7 @@ async function scoreTexts(
   });
   const batches = planBatches(
     encoded.map((text) => text.ids.length),
-    { maxBatchTokens: options.maxBatchTokens ?? maxBatchTokensFor(model.vocabularySize), maxBatchSize: options.maxBatchSize ?? 8 },
+    { maxBatchTokens: options.maxBatchTokens ?? maxBatchTokensFor(model.vocabularySize), maxBatchSize: options.maxBatchSize ?? (model.device.backend === 'webgpu' ? 8 : 1) },
   );
   const totalTokens = encoded.reduce((sum, text) => sum + text.ids.length, 0);
   const started = Date.now();
@@ -148,7 +151,7 @@ async function scoreTexts(
       textsDone: done.size,
       textsTotal: texts.length,
       tokensPerSecond,
-      etaSeconds: tokensPerSecond > 0 ? (totalTokens - tokensDone) / tokensPerSecond : Number.POSITIVE_INFINITY,
+      etaSeconds: tokensDone >= totalTokens ? 0 : tokensPerSecond > 0 ? (totalTokens - tokensDone) / tokensPerSecond : Number.POSITIVE_INFINITY,
       device: model.device,
     });
   };

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ScoringRuntime } from '../runtime.ts';
 
@@ -19,7 +19,10 @@ export function nodeRuntime(options: { threads?: number } = {}): ScoringRuntime 
       const folder = mkdtempSync(join(tmpdir(), 'llmap-model-'));
       try {
         writeFileSync(join(folder, 'model.onnx'), modelBytes);
-        for (const file of externalData) writeFileSync(join(folder, file.path), file.data);
+        for (const file of externalData) {
+          mkdirSync(dirname(join(folder, file.path)), { recursive: true });
+          writeFileSync(join(folder, file.path), file.data);
+        }
         return { session: await ort.InferenceSession.create(join(folder, 'model.onnx'), sessionOptions), device };
       } finally {
         rmSync(folder, { recursive: true, force: true });
