@@ -1,11 +1,12 @@
 import { isLlmapError } from '../core/errors.ts';
 import { BUILD_MAP_USAGE, buildMapCommand } from './buildMapCommand.ts';
+import { CONVERT_USAGE, convertCommand } from './convertCommand.ts';
 import { MERGE_USAGE, mergeCommand } from './merge.ts';
 import { PLACE_USAGE, placeCommand } from './placeCommand.ts';
 import { SCORE_USAGE, scoreCommand } from './score.ts';
 
-const commands: Record<string, (argv: readonly string[]) => Promise<number>> = { score: scoreCommand, merge: mergeCommand, 'build-map': buildMapCommand, place: placeCommand };
-const usage = `Usage:\n  ${SCORE_USAGE}\n  ${MERGE_USAGE}\n  ${BUILD_MAP_USAGE}\n  ${PLACE_USAGE}\n`;
+const commands: Record<string, (argv: readonly string[]) => Promise<number>> = { score: scoreCommand, merge: mergeCommand, 'build-map': buildMapCommand, place: placeCommand, convert: convertCommand };
+const usage = `Usage:\n  ${SCORE_USAGE}\n  ${MERGE_USAGE}\n  ${BUILD_MAP_USAGE}\n  ${PLACE_USAGE}\n  ${CONVERT_USAGE}\n`;
 
 /** The `llmap` command line: dispatches to a command, prints LlmapErrors as sentences and sets the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
