@@ -5,7 +5,7 @@
  *   vocabulary = the model's characters (ids 0..C−1, in the model's order), then 256 byte-fallback tokens
  *   `<0x00>`…`<0xFF>` (ids C..C+255), then an optional BOS. A character outside the model's vocabulary is
  *   tokenised as its UTF-8 bytes (Hugging Face BPE `byte_fallback`, as Llama tokenizers do), and the converted graph
- *   gives every byte token the fixed probability BYTE_FALLBACK_MASS / 256 (see appendByteFallbackFloor), scaling the
+ *   gives every byte token the fixed probability BYTE_FALLBACK_MASS / 256 (see src/onnx/byteFallbackFloor.ts, byteFallbackFloorLogits), scaling the
  *   model's own characters by 1 − BYTE_FALLBACK_MASS.
  */
 export const BYTE_FALLBACK_MASS = 1e-4;
