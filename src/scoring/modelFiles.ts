@@ -42,14 +42,25 @@ export function modelFilesFromEntries(label: string, entries: readonly ModelFile
   };
 }
 
-/** A ModelFiles over browser File objects (from a dropped folder or a file picker), by their relative paths. */
-export function modelFilesFromFileList(label: string, files: ReadonlyArray<File>): ModelFiles {
+/** One file of a model folder as a page hands it to a worker: its path in the folder and its bytes (a File is a Blob). */
+export interface ModelFileBlob {
+  readonly path: string;
+  readonly blob: Blob;
+}
+
+/** A ModelFiles over blobs with explicit relative paths (what survives postMessage to a worker). */
+export function modelFilesFromBlobs(label: string, files: ReadonlyArray<ModelFileBlob>): ModelFiles {
   return modelFilesFromEntries(
     label,
-    files.map((file) => ({
-      path: (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name,
-      read: async () => new Uint8Array(await file.arrayBuffer()),
-    })),
+    files.map(({ path, blob }) => ({ path, read: async () => new Uint8Array(await blob.arrayBuffer()) })),
+  );
+}
+
+/** A ModelFiles over browser File objects (from a dropped folder or a file picker), by their relative paths. */
+export function modelFilesFromFileList(label: string, files: ReadonlyArray<File>): ModelFiles {
+  return modelFilesFromBlobs(
+    label,
+    files.map((file) => ({ path: (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name, blob: file })),
   );
 }
 

@@ -1,4 +1,7 @@
-import * as ort from 'onnxruntime-web';
+// package.json `imports`: in bundles, `onnxruntime-web/webgpu`, the entry transformers.js imports, so a bundle holds
+// one onnxruntime-web and one .wasm (the asyncify build); in Node, ORT's Node entry with the plain .wasm, whose
+// compilation is far quicker there (the asyncify .wasm took V8 tens of seconds to tier up in Node).
+import * as ort from '#onnxruntime-web';
 import { LlmapError } from '../core/errors.ts';
 import { errorText } from './modelFiles.ts';
 import type { DeviceInfo, ScoringRuntime } from './runtime.ts';
@@ -10,7 +13,10 @@ export interface WebRuntimeOptions {
   readonly device?: WebDevice;
   /** WASM threads; more than 1 needs cross-origin isolation. Default 1. */
   readonly threads?: number;
-  /** Where ORT's .mjs/.wasm files are served from (a bundler's asset URLs); default ORT's own resolution. */
+  /**
+   * Where ORT's .mjs/.wasm files are served from (a bundler's asset URLs). Default: next to ORT's own module. Always
+   * applied, so transformers.js's import-time default (a CDN) is never used.
+   */
   readonly wasmPaths?: ort.Env.WasmPrefixOrFilePaths;
 }
 
@@ -21,7 +27,7 @@ export interface WebRuntimeOptions {
 export function webRuntime(options: WebRuntimeOptions = {}): ScoringRuntime {
   const threads = options.threads ?? 1;
   ort.env.wasm.numThreads = threads;
-  if (options.wasmPaths) ort.env.wasm.wasmPaths = options.wasmPaths;
+  ort.env.wasm.wasmPaths = options.wasmPaths;
   const wanted = options.device ?? 'auto';
   return {
     Tensor: ort.Tensor,
