@@ -16,7 +16,7 @@ import { parseTextLines } from '../src/scoring/textSet.ts';
 
 /**
  * `npm run build:map`: the default map end to end — texts (committed, from `npm run build:texts`) → convert the real
- * models in ../shared/artifacts into build/models/ (cached by the hash of their inputs and the converters) → score
+ * models in ../shared/artifacts into build/models/ (scores are kept while the converted files are unchanged) → score
  * each into public/maps/default/scores/<id>.jsonl (resumable) → build-map into public/maps/default/.
  *   --smoke       3 models × 20 texts into tests/output/smoke-default-map (what CI runs)
  *   --threads n   onnxruntime threads per model (default 2)
@@ -44,27 +44,31 @@ const texts = smoke ? allTexts.slice(0, 20) : allTexts;
 const textsJsonl = smoke ? new TextEncoder().encode(texts.map((text) => JSON.stringify(text)).join('\n') + '\n') : new Uint8Array(textsBytes);
 mkdirSync(scoresFolder, { recursive: true });
 
-/** The cache key of a converted model: its input files and the converter sources. */
-function conversionKey(folder: string): string {
+/** What the scores depend on: the converted folder's files (conversion is cheap; scoring is not). */
+function folderHash(files: ReadonlyMap<string, Uint8Array>): string {
   const hash = createHash('sha256');
-  for (const file of readdirSync(folder).sort()) if (file !== 'SOURCE.md') hash.update(file).update(readFileSync(join(folder, file)));
-  for (const sourceFolder of ['src/convert', 'src/onnx']) {
-    for (const file of readdirSync(join(root, sourceFolder)).sort()) hash.update(file).update(readFileSync(join(root, sourceFolder, file)));
-  }
+  for (const [path, bytes] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) hash.update(path).update(bytes);
   return hash.digest('hex');
+}
+
+/** Whether a converted folder on disk already holds exactly these files (its scores are then still valid). */
+function onDiskMatches(folder: string, files: ReadonlyMap<string, Uint8Array>): boolean {
+  return [...files].every(([path, bytes]) => existsSync(join(folder, path)) && Buffer.compare(readFileSync(join(folder, path)), bytes) === 0);
 }
 
 const conversions = new Map<string, ConversionRecord>();
 for (const [k, model] of models.entries()) {
-  const input = join(artifacts, model.id);
   const converted = join(root, 'build/models', model.id);
-  const key = conversionKey(input);
+  const conversion = await convertFolder(model.format, join(artifacts, model.id), model.id);
+  const key = folderHash(conversion.files);
   const stamp = join(converted, 'llmap-build.json');
-  if (!existsSync(stamp) || JSON.parse(readFileSync(stamp, 'utf8')).key !== key) {
-    process.stderr.write(`[${k + 1}/${models.length}] converting ${model.id} (${model.format})…\n`);
+  const stampKey = existsSync(stamp) ? (JSON.parse(readFileSync(stamp, 'utf8')) as { key: string }).key : null;
+  if (stampKey !== key && onDiskMatches(converted, conversion.files)) writeFileSync(stamp, JSON.stringify({ key }));
+  else if (stampKey !== key) {
+    process.stderr.write(`[${k + 1}/${models.length}] converted ${model.id} (${model.format}) anew; its old scores, if any, are dropped\n`);
     rmSync(converted, { recursive: true, force: true });
-    rmSync(join(scoresFolder, `${model.id}.jsonl`), { force: true }); // scores of an older conversion are stale
-    writeConvertedModel(converted, await convertFolder(model.format, input, model.id));
+    rmSync(join(scoresFolder, `${model.id}.jsonl`), { force: true });
+    writeConvertedModel(converted, conversion);
     writeFileSync(stamp, JSON.stringify({ key }));
   }
   conversions.set(model.id, JSON.parse(readFileSync(join(converted, 'llmap-conversion.json'), 'utf8')) as ConversionRecord);
