@@ -1,4 +1,6 @@
+import { benchMapView } from './mapView.bench.ts';
 import { benchPlace } from './place.bench.ts';
+import { benchScoring } from './scoring.bench.ts';
 import type { BenchResult } from './result.ts';
 import { benchTsne } from './tsne.bench.ts';
 
@@ -9,6 +11,8 @@ import { benchTsne } from './tsne.bench.ts';
 const suites: Array<[string, () => Promise<BenchResult[]>]> = [
   ['placement', benchPlace],
   ['t-SNE', benchTsne],
+  ['scoring', benchScoring],
+  ['map view', benchMapView],
 ];
 
 const rows: BenchResult[] = [];

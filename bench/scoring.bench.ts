@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { writeFolder } from '../tests/fixtures/makeModels.ts';
 import { BYTE_VOCAB_SIZE, GPT2_BPE_VOCAB_SIZE, type FixtureModel } from '../tests/fixtures/models/specs.ts';
+import { browserWasmTextsPerSecond } from './browserScoring.ts';
 import type { BenchResult } from './result.ts';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
@@ -64,11 +65,16 @@ export async function benchScoring(): Promise<BenchResult[]> {
     const node = run('llmap-node', folder, textsPath);
     const web = run('llmap-web', folder, textsPath);
     const naive = run('naive-transformers', folder, textsPath);
+    const texts = readFileSync(textsPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { index: number; text: string });
+    const browserTextsPerSecond = await browserWasmTextsPerSecond(root, `/tests/output/bench-scoring/${spec.name}/`, texts);
     const msPerText = (r: { textsPerSecond: number }) => 1000 / r.textsPerSecond;
     // Targets: WASM at ≥ 0.8× node's texts/s, i.e. ≤ 1.25× its ms per text; llmap ≥ 2× the naive loop's speed.
     results.push(
       { name: `${spec.name}: llmap, onnxruntime-node (ms/text; peak ${node.maxRssMiB.toFixed(0)} MiB)`, ms: msPerText(node) },
       { name: `${spec.name}: llmap, onnxruntime-web WASM in Node (ms/text; target 1.25× node; peak ${web.maxRssMiB.toFixed(0)} MiB)`, ms: msPerText(web), targetMs: 1.25 * msPerText(node) },
+      ...(browserTextsPerSecond === null
+        ? []
+        : [{ name: `${spec.name}: llmap, Chromium worker WASM (ms/text; target 1.25× node)`, ms: 1000 / browserTextsPerSecond, targetMs: 1.25 * msPerText(node) }]),
       { name: `${spec.name}: naive transformers.js loop (ms/text; peak ${naive.maxRssMiB.toFixed(0)} MiB)`, ms: msPerText(naive) },
       { name: `${spec.name}: llmap node vs naive (ms/text; target ½ of naive)`, ms: msPerText(node), targetMs: msPerText(naive) / 2 },
     );
