@@ -37,7 +37,7 @@ export async function benchPlace(): Promise<BenchResult[]> {
   return [
     { name: `fitMap K=${K} N=${N} (build time: frame, PCA, t-SNE 1000 it, ridge CV)`, ms: fitMs },
     { name: `place() K=${K} N=${N}, no bootstrap`, ms: median(() => place(frame, { logLikelihoodsNats: row }, { bootstrapReplicates: 0 })), targetMs: 100 },
-    { name: `place() K=${K} N=${N}, 200 bootstrap + 30 t-SNE replicates (default)`, ms: median(() => place(frame, { logLikelihoodsNats: row })), targetMs: 100 },
+    { name: `place() K=${K} N=${N}, 200 bootstrap + 20 t-SNE replicates (default)`, ms: median(() => place(frame, { logLikelihoodsNats: row })), targetMs: 100 },
     { name: `place() K=${K}, partial vector of 1,000 texts (default)`, ms: median(() => place(frame, partial)), targetMs: 100 },
   ];
 }

@@ -25,7 +25,7 @@ export interface PlaceOptions {
   readonly nearestCount?: number;
   /** Bootstrap replicates for KL, PCA and score uncertainty. Default 200; 0 turns uncertainty off. */
   readonly bootstrapReplicates?: number;
-  /** Of those, how many are also placed on the t-SNE map for its ellipse. Default 30. */
+  /** Of those, how many are also placed on the t-SNE map for its ellipse. Default 20 (each costs a 100-iteration transform). */
   readonly tsneBootstrapReplicates?: number;
   /** Blocks of texts for the block bootstrap. Default min(100, scored texts). */
   readonly bootstrapBlocks?: number;
@@ -98,7 +98,7 @@ export function place(frame: MapFrame, observation: Observation, options: PlaceO
   const tsnePosition = tsneAt(klNatsPerText);
 
   const replicates = options.bootstrapReplicates ?? 200;
-  const tsneReplicates = Math.min(options.tsneBootstrapReplicates ?? 30, replicates);
+  const tsneReplicates = Math.min(options.tsneBootstrapReplicates ?? 20, replicates);
   const klReplicates = new Float64Array(replicates * modelCount);
   const pcaReplicates = new Float64Array(replicates * 2);
   const scoreReplicates = new Float64Array(replicates * weights.rows);
