@@ -4,3 +4,4 @@ export { convertMl5CharRnn } from './ml5CharRnn.ts';
 export { convertTextgenrnn } from './textgenrnn.ts';
 export { charTokenizerFiles, BYTE_FALLBACK_MASS } from './charTokenizer.ts';
 export type { ConvertedModel, ConversionRecord } from './convertedModel.ts';
+export { byteTokenizerJson, byteTokenizerConfig, BYTE_SPECIAL_TOKENS, BYTE_VOCABULARY_SIZE } from './byteTokenizer.ts';

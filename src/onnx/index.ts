@@ -49,3 +49,4 @@ export {
 } from './gpt2Graph.ts';
 export { byteFallbackFloorLogits, NEVER_PREDICTED_LOGIT } from './byteFallbackFloor.ts';
 export { buildLlamaModel, type LlamaLayerWeights, type LlamaShape, type LlamaWeights } from './llamaGraph.ts';
+export { buildBigramModel } from './bigramGraph.ts';

@@ -52,6 +52,8 @@ export interface ScoringKeyParts {
   readonly files: ReadonlyArray<{ readonly path: string; readonly size: number }>;
   /** The ONNX variant asked for, when not the default. */
   readonly dtype?: string;
+  /** A digest of the files' contents (or of samples of them), when the caller has one: same sizes, other weights. */
+  readonly contentDigest?: string;
 }
 
 /**
@@ -60,7 +62,8 @@ export interface ScoringKeyParts {
  */
 export function scoringKey(parts: ScoringKeyParts): string {
   const files = [...parts.files].map((file) => `${file.path}\u0000${file.size}`).sort();
-  const identity = [`dtype\u0000${parts.dtype ?? 'default'}`, ...files].join('\u0001');
+  const digest = parts.contentDigest === undefined ? [] : [`digest\u0000${parts.contentDigest}`];
+  const identity = [`dtype\u0000${parts.dtype ?? 'default'}`, ...digest, ...files].join('\u0001');
   return `${parts.textSetId}:${hash53(identity).toString(36)}`;
 }
 

@@ -1,17 +1,17 @@
+import { MAP_FORMAT_VERSION } from '../map/schema.ts';
+
 /**
  * What the page knows about the shipped default map, before any map view exists: missing, unreadable, of a format
- * version this build cannot read, or present. Pure classification of one HTTP answer plus a thin fetch wrapper; no DOM.
+ * version this build cannot read, or present (then loaded by mapSource.ts). Pure classification of one HTTP answer plus
+ * a thin fetch wrapper; no DOM.
  *
  * Missing is decided from the HTTP status AND the content type, never by trying to parse: Vite's dev server (and many
  * static hosts) answer a missing file with index.html, status 200, so a text/html answer or a body that starts with
  * `<` means "missing", not "Unexpected token '<'".
  */
 
-/**
- * The map.json format versions this build reads. The map artifact's schema and loader will live in `src/map/`; until
- * they land, the shell only needs the version gate. Keep this list and `src/map`'s in one place once it exists.
- */
-export const READABLE_MAP_FORMAT_VERSIONS: readonly number[] = [1];
+/** The map.json format versions this build reads: the one `src/map` writes and loads. */
+export const READABLE_MAP_FORMAT_VERSIONS: readonly number[] = [MAP_FORMAT_VERSION];
 
 /** Where the default map lives, relative to the app's base URL (served from `public/maps/default/`). */
 export const DEFAULT_MAP_PATH = 'maps/default/map.json';
@@ -147,8 +147,8 @@ export function describeDefaultMapState(state: DefaultMapState): MapStatusMessag
     case 'present':
       return {
         tone: 'info',
-        headline: `A default map (format version ${state.formatVersion}) is shipped. The map view is not built yet.`,
-        nextStep: `Found ${state.url}; this build does not have the map view yet.`,
+        headline: `A default map (format version ${state.formatVersion}) is shipped; loading and checking its files…`,
+        nextStep: `Found ${state.url}.`,
       };
   }
 }

@@ -8,8 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_FLAGS, findChromium, MISSING_CHROMIUM_MESSAGE } from './chromium.ts';
 
 /**
- * The app shell in Debian Chromium against a real Vite dev server: it says plainly that no default map is shipped,
- * stays on its own origin, logs no unexpected errors, and reports unreadable or unknown-version maps instead of crashing.
+ * The app shell in Debian Chromium against a real Vite dev server, with map.json answered by the test (so these hold
+ * whether or not public/maps/default/ is built): without a map it says so plainly, stays on its own origin, logs no
+ * unexpected errors, and reports unreadable or unknown-version maps instead of crashing. The app with a map:
+ * appPlacement.test.ts.
  */
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -18,6 +20,8 @@ const heading = 'llmap — where does this language model sit among the others?'
 const statusSelector = '[data-testid=map-status]';
 const chromiumPath = findChromium();
 const runningInCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
+/** What Vite's dev server answers for a file that is not there: its index.html, status 200. */
+const noMapAnswer = { status: 200, contentType: 'text/html', body: '<!doctype html><html lang="en"><head><title>llmap</title></head><body></body></html>' };
 
 /** What one page did: every request and websocket URL, every console error and uncaught page error. */
 interface PageRecord {
@@ -77,16 +81,14 @@ if (chromiumPath === null) {
       await server?.close();
     });
 
-    /** Opens the app in a fresh context, optionally serving map.json with the given answer, and waits for a verdict. */
+    /** Opens the app in a fresh context with map.json answered as given (default: no map shipped), and waits for a verdict. */
     async function openApp(
-      mapAnswer?: { status: number; contentType: string; body: string },
+      mapAnswer: { status: number; contentType: string; body: string } = noMapAnswer,
     ): Promise<{ page: Page; record: PageRecord; close: () => Promise<void> }> {
       const context = await browser.newContext({ viewport: { width: 1000, height: 720 } });
       const page = await context.newPage();
       const record = recordPage(page);
-      if (mapAnswer !== undefined) {
-        await page.route(mapUrl, (route) => route.fulfill(mapAnswer));
-      }
+      await page.route(mapUrl, (route) => route.fulfill(mapAnswer));
       await page.goto(appUrl);
       await page.locator(`${statusSelector}:not([data-state=loading])`).waitFor({ timeout: 15_000 });
       return { page, record, close: () => context.close() };

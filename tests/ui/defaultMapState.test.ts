@@ -72,6 +72,12 @@ describe('classifyMapResponse', () => {
 });
 
 describe('describeDefaultMapState', () => {
+  it('describeDefaultMapState(present) says the map is being loaded and checked', () => {
+    const message = describeDefaultMapState({ kind: 'present', url, formatVersion: readableVersion });
+    expect(message.tone).toBe('info');
+    expect(message.headline).toContain('loading and checking its files');
+  });
+
   it('describeDefaultMapState(missing) says no default map is shipped and nothing is invented', () => {
     const message = describeDefaultMapState({ kind: 'missing', url, reason: 'the server answered HTTP 404' });
     expect(message.headline).toContain('No default map is shipped yet.');
