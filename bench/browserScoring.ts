@@ -1,7 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import { chromium } from 'playwright-core';
-import { createServer } from 'vite';
-import { CHROMIUM_FLAGS, findChromium } from '../tests/browser/chromium.ts';
+import { CHROMIUM_FLAGS, findChromium, startDevServer } from '../tests/browser/chromium.ts';
 import type { ScoringPageApi } from '../tests/browser/scoringPage.ts';
 
 /**
@@ -11,13 +9,11 @@ import type { ScoringPageApi } from '../tests/browser/scoringPage.ts';
 export async function browserWasmTextsPerSecond(root: string, folderUrl: string, texts: ReadonlyArray<{ index: number; text: string }>): Promise<number | null> {
   const executablePath = findChromium();
   if (executablePath === null) return null;
-  const server = await createServer({ root, configFile: `${root}vite.config.ts`, logLevel: 'error', server: { host: '127.0.0.1', port: 0, strictPort: true, watch: null } });
-  await server.listen();
-  const { port } = server.httpServer!.address() as AddressInfo;
+  const { server, origin } = await startDevServer(root);
   const browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS] });
   try {
     const page = await browser.newPage();
-    await page.goto(`http://127.0.0.1:${port}/tests/browser/scoring.html`);
+    await page.goto(`${origin}/tests/browser/scoring.html`);
     await page.locator('body[data-ready=true]').waitFor({ timeout: 60_000 });
     const request = { folder: folderUrl, paths: ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'], texts, device: 'wasm' as const };
     const result = await page.evaluate((args) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.runScoring(args), request);

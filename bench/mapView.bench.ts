@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
-import { createServer } from 'vite';
-import { CHROMIUM_FLAGS, findChromium, MISSING_CHROMIUM_MESSAGE } from '../tests/browser/chromium.ts';
+import { CHROMIUM_FLAGS, findChromium, MISSING_CHROMIUM_MESSAGE, startDevServer } from '../tests/browser/chromium.ts';
 import type { BenchResult } from './result.ts';
 
 /**
@@ -20,21 +18,12 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export async function benchMapView(): Promise<BenchResult[]> {
   const executablePath = findChromium();
   if (executablePath === null) throw new Error(MISSING_CHROMIUM_MESSAGE);
-  const server = await createServer({
-    root: repoRoot,
-    configFile: resolve(repoRoot, 'vite.config.ts'),
-    logLevel: 'warn',
-    clearScreen: false,
-    server: { host: '127.0.0.1', port: 0, strictPort: true, watch: null },
-    optimizeDeps: { include: ['d3'] },
-  });
-  await server.listen();
+  const { server, origin } = await startDevServer(repoRoot);
   const browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS] });
   const results: BenchResult[] = [];
   try {
-    const address = server.httpServer?.address() as AddressInfo;
     const page = await browser.newPage({ viewport: { width: 1020, height: 640 } });
-    await page.goto(`http://127.0.0.1:${address.port}/tests/browser/mapView.html`);
+    await page.goto(`${origin}/tests/browser/mapView.html`);
     await page.waitForFunction(() => window.mapViewTest !== undefined);
     await page.evaluate(`(() => {
       const unwrapped = window.requestAnimationFrame.bind(window);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LlmapError } from '../core/errors.ts';
 import { lsProbabilities, sampleFromDraws } from '../core/lsSampling.ts';
-import { place, type Observation } from '../core/place.ts';
+import { KL_APPROXIMATION_LIMIT_BITS_PER_BYTE, place, type Observation } from '../core/place.ts';
 import { loadMap } from '../map/loadMap.ts';
 import { parseRecordLines } from '../scoring/records.ts';
 import { parseTextLines } from '../scoring/textSet.ts';
@@ -36,13 +36,16 @@ export async function placeCommand(argv: readonly string[]): Promise<number> {
   const placement = place(frame, observation, { nearestCount: wholeNumber(values, 'nearest', 10) });
   const nearest = placement.nearest.map((near) => ({ ...near, id: manifest.models[near.index].id, name: manifest.models[near.index].name }));
   if (flags.has('json')) {
-    process.stdout.write(`${JSON.stringify({ map: manifest.id, textsScored: placement.textsScored, textCount: placement.textCount, nearest, tsne: placement.tsne, pca: placement.pca, predictedScores: placement.predictedScores, profile: { primaryCategory: frame.categoryNames[placement.profile.primaryCategory], meanQNatsByCategory: Object.fromEntries(frame.categoryNames.map((name, c) => [name, placement.profile.meanQNatsByCategory[c]])) }, offMap: placement.offMap }, null, 1)}\n`);
+    process.stdout.write(`${JSON.stringify({ map: manifest.id, textsScored: placement.textsScored, textCount: placement.textCount, nearest, tsne: placement.tsne, pca: placement.pca, predictedScores: placement.predictedScores, klWithinApproximationRange: placement.klWithinApproximationRange, profile: { primaryCategory: frame.categoryNames[placement.profile.primaryCategory], meanQNatsByCategory: Object.fromEntries(frame.categoryNames.map((name, c) => [name, placement.profile.meanQNatsByCategory[c]])) }, offMap: placement.offMap }, null, 1)}\n`);
     return 0;
   }
   const lines = [
     `Placed on "${manifest.title}" from ${placement.textsScored} of ${placement.textCount} texts.`,
     `Nearest models (KL estimate ± bootstrap s.d.):`,
     ...nearest.map((near, k) => `  ${String(k + 1).padStart(2)}. ${near.name}  ${near.klNatsPerText.toFixed(2)} ± ${near.klStandardDeviationNatsPerText.toFixed(2)} nats/text  (${near.klBitsPerByte.toFixed(4)} bits/byte)`),
+    ...(placement.klWithinApproximationRange
+      ? []
+      : [`Even the nearest reference is over ${KL_APPROXIMATION_LIMIT_BITS_PER_BYTE} bit/byte away: the KL estimate is second order, so these values rank the references but are not divergences.`]),
     `t-SNE position (${placement.tsne.x.toFixed(2)}, ${placement.tsne.y.toFixed(2)}); PCA (${placement.pca.x.toFixed(1)}, ${placement.pca.y.toFixed(1)}).`,
     `Relatively strongest on: ${frame.categoryNames[placement.profile.primaryCategory]}.`,
     ...placement.predictedScores.map((score) => `Predicted ${score.name}: ${score.value.toFixed(2)} (cross-validated RMSE ${score.crossValidatedRootMeanSquaredError.toFixed(2)})`),

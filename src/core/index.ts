@@ -21,5 +21,5 @@ export { lsProbabilities, klProbabilities, drawTexts, sampleFromDraws, weightedS
 export { domainProfile, type DomainProfile } from './profile.ts';
 export { fitMap, usablePerplexity, type FitMapOptions, type ScoreColumn } from './fitMap.ts';
 export type { MapFrame, ScorePredictor, TsneDistancePower } from './mapFrame.ts';
-export { place, type Observation, type PlaceOptions, type Placement, type NearestReference, type PredictedScore } from './place.ts';
+export { place, KL_APPROXIMATION_LIMIT_BITS_PER_BYTE, type Observation, type PlaceOptions, type Placement, type NearestReference, type PredictedScore } from './place.ts';
 export type { Ellipse } from './bootstrap.ts';

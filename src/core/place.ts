@@ -47,6 +47,13 @@ export interface PredictedScore {
   readonly bootstrapStandardDeviation: number;
 }
 
+/**
+ * Beyond this KL (bits per byte) the variance estimate is far outside the second-order range it comes from: on exact
+ * Markov-chain KL its error was already 19% at 0.16 bits per symbol (tests/core/kl.test.ts). Larger values still rank
+ * models, but are not divergences.
+ */
+export const KL_APPROXIMATION_LIMIT_BITS_PER_BYTE = 1;
+
 export interface Placement {
   readonly textsScored: number;
   readonly textCount: number;
@@ -58,6 +65,8 @@ export interface Placement {
   readonly predictedScores: readonly PredictedScore[];
   readonly profile: DomainProfile;
   readonly offMap: { readonly isOffMap: boolean; readonly nearestKlNatsPerText: number; readonly thresholdKlNatsPerText: number; readonly nearestKlPercentile: number };
+  /** Whether even the nearest reference is within KL_APPROXIMATION_LIMIT_BITS_PER_BYTE, where the KL estimate means a KL. */
+  readonly klWithinApproximationRange: boolean;
 }
 
 /**
@@ -166,6 +175,7 @@ export function place(frame: MapFrame, observation: Observation, options: PlaceO
       thresholdKlNatsPerText: frame.offMapKlNatsPerText,
       nearestKlPercentile: (100 * below) / Math.max(frame.referenceNearestKlNatsPerText.length, 1),
     },
+    klWithinApproximationRange: klBitsPerByte[order[0]] <= KL_APPROXIMATION_LIMIT_BITS_PER_BYTE,
   };
 }
 

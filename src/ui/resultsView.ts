@@ -1,6 +1,7 @@
 import type { MapFrame } from '../core/mapFrame.ts';
 import type { MapManifest } from '../map/schema.ts';
 import { formatSignificant } from './mapView/format.ts';
+import { KL_APPROXIMATION_LIMIT_BITS_PER_BYTE } from '../core/place.ts';
 import { isOffMap, isProvisional, nearestOf, textsScoredOf, type PlacedEntry } from './placedModels.ts';
 import { profileExplanation, renderProfileChart } from './profileChart.ts';
 
@@ -74,6 +75,16 @@ export function renderResultDetails(container: HTMLElement, entry: PlacedEntry |
         ? `Off the map: its nearest reference is at ${formatSignificant(entry.placement.offMap.nearestKlNatsPerText)} nats per text, more than the ${formatSignificant(entry.placement.offMap.thresholdKlNatsPerText)} beyond which no reference sits from its own nearest neighbour. This model is unlike every model on the map; its position says little, read its nearest models with care.`
         : 'Off the map: when this link was made, the model was far from every reference; its position says little.';
     container.append(warning);
+  }
+
+  if (entry.kind === 'scored' && !entry.placement.klWithinApproximationRange) {
+    const caution = element('p');
+    caution.className = 'warning';
+    caution.dataset.testid = 'kl-range-warning';
+    caution.textContent =
+      `Even the nearest reference is more than ${KL_APPROXIMATION_LIMIT_BITS_PER_BYTE} bit per byte away. The KL estimate (half the variance of the log-likelihood ` +
+      'differences) is a second-order approximation for nearby models; this far out its numbers rank the references but are not divergences.';
+    container.append(caution);
   }
 
   container.append(element('h4', 'Nearest reference models'));

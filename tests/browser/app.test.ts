@@ -1,11 +1,10 @@
 import { mkdirSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_FLAGS, findChromium, MISSING_CHROMIUM_MESSAGE } from './chromium.ts';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CHROMIUM_FLAGS, describeInChromium, startDevServer } from './chromium.ts';
 
 /**
  * The app shell in Debian Chromium against a real Vite dev server, with map.json answered by the test (so these hold
@@ -18,8 +17,6 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outputDir = resolve(repoRoot, 'tests', 'output');
 const heading = 'llmap — where does this language model sit among the others?';
 const statusSelector = '[data-testid=map-status]';
-const chromiumPath = findChromium();
-const runningInCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 /** What Vite's dev server answers for a file that is not there: its index.html, status 200. */
 const noMapAnswer = { status: 200, contentType: 'text/html', body: '<!doctype html><html lang="en"><head><title>llmap</title></head><body></body></html>' };
 
@@ -41,201 +38,179 @@ function recordPage(page: Page): PageRecord {
   return record;
 }
 
-if (chromiumPath === null) {
-  describe('app shell in Chromium', () => {
-    it('needs Debian Chromium', (context) => {
-      if (runningInCi) throw new Error(MISSING_CHROMIUM_MESSAGE);
-      console.warn(`Skipping the browser tests: ${MISSING_CHROMIUM_MESSAGE}`);
-      context.skip(MISSING_CHROMIUM_MESSAGE);
-    });
+describeInChromium('app shell in Chromium', (executablePath) => {
+  let server: ViteDevServer;
+  let browser: Browser;
+  let origin: string;
+  let appUrl: string;
+  let mapUrl: string;
+
+  beforeAll(async () => {
+    ({ server, origin } = await startDevServer(repoRoot));
+    appUrl = `${origin}/`;
+    mapUrl = `${origin}/maps/default/map.json`;
+    browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
   });
-} else {
-  const executablePath = chromiumPath;
 
-  describe('app shell in Chromium', () => {
-    let server: ViteDevServer;
-    let browser: Browser;
-    let origin: string;
-    let appUrl: string;
-    let mapUrl: string;
+  /** Opens the app in a fresh context with map.json answered as given (default: no map shipped), and waits for a verdict. */
+  async function openApp(
+    mapAnswer: { status: number; contentType: string; body: string } = noMapAnswer,
+  ): Promise<{ page: Page; record: PageRecord; close: () => Promise<void> }> {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 720 } });
+    const page = await context.newPage();
+    const record = recordPage(page);
+    await page.route(mapUrl, (route) => route.fulfill(mapAnswer));
+    await page.goto(appUrl);
+    await page.locator(`${statusSelector}:not([data-state=loading])`).waitFor({ timeout: 15_000 });
+    return { page, record, close: () => context.close() };
+  }
 
-    beforeAll(async () => {
-      server = await createServer({
-        root: repoRoot,
-        configFile: resolve(repoRoot, 'vite.config.ts'),
-        logLevel: 'warn',
-        clearScreen: false,
-        server: { host: '127.0.0.1', port: 0, strictPort: true, watch: null },
-      });
-      await server.listen();
-      const address = server.httpServer?.address() as AddressInfo | null;
-      if (address === null || address === undefined) throw new Error('The Vite dev server did not report a port.');
-      origin = `http://127.0.0.1:${address.port}`;
-      appUrl = `${origin}/`;
-      mapUrl = `${origin}/maps/default/map.json`;
-      browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS] });
-    }, 60_000);
+  /** Console errors other than Chromium's own line for a 404 on map.json (the one expected failure). */
+  function unexpectedConsoleErrors(record: PageRecord): string[] {
+    return record.consoleErrors
+      .filter(
+        (message) =>
+          !(
+            message.text() === 'Failed to load resource: the server responded with a status of 404 (Not Found)' &&
+            message.location().url === mapUrl
+          ),
+      )
+      .map((message) => `${message.text()} (${message.location().url})`);
+  }
 
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-    });
-
-    /** Opens the app in a fresh context with map.json answered as given (default: no map shipped), and waits for a verdict. */
-    async function openApp(
-      mapAnswer: { status: number; contentType: string; body: string } = noMapAnswer,
-    ): Promise<{ page: Page; record: PageRecord; close: () => Promise<void> }> {
-      const context = await browser.newContext({ viewport: { width: 1000, height: 720 } });
-      const page = await context.newPage();
-      const record = recordPage(page);
-      await page.route(mapUrl, (route) => route.fulfill(mapAnswer));
-      await page.goto(appUrl);
-      await page.locator(`${statusSelector}:not([data-state=loading])`).waitFor({ timeout: 15_000 });
-      return { page, record, close: () => context.close() };
+  it('says plainly that no default map is shipped, with nothing invented', async () => {
+    const { page, record, close } = await openApp();
+    try {
+      const status = page.locator(statusSelector);
+      expect(await status.getAttribute('data-state')).toBe('missing');
+      expect(await status.textContent()).toContain('No default map is shipped yet.');
+      expect(await status.textContent()).toContain('nothing here is invented');
+      // Vite's dev server answers a missing file with index.html: the page must read that as missing.
+      expect(await page.getByTestId('map-next-step').textContent()).toContain('HTML page instead of the file');
+      mkdirSync(outputDir, { recursive: true });
+      await page.screenshot({ path: resolve(outputDir, 'app-empty.png'), fullPage: true });
+      expect(record.pageErrors.map(String)).toEqual([]);
+      expect(unexpectedConsoleErrors(record)).toEqual([]);
+    } finally {
+      await close();
     }
-
-    /** Console errors other than Chromium's own line for a 404 on map.json (the one expected failure). */
-    function unexpectedConsoleErrors(record: PageRecord): string[] {
-      return record.consoleErrors
-        .filter(
-          (message) =>
-            !(
-              message.text() === 'Failed to load resource: the server responded with a status of 404 (Not Found)' &&
-              message.location().url === mapUrl
-            ),
-        )
-        .map((message) => `${message.text()} (${message.location().url})`);
-    }
-
-    it('says plainly that no default map is shipped, with nothing invented', async () => {
-      const { page, record, close } = await openApp();
-      try {
-        const status = page.locator(statusSelector);
-        expect(await status.getAttribute('data-state')).toBe('missing');
-        expect(await status.textContent()).toContain('No default map is shipped yet.');
-        expect(await status.textContent()).toContain('nothing here is invented');
-        // Vite's dev server answers a missing file with index.html: the page must read that as missing.
-        expect(await page.getByTestId('map-next-step').textContent()).toContain('HTML page instead of the file');
-        mkdirSync(outputDir, { recursive: true });
-        await page.screenshot({ path: resolve(outputDir, 'app-empty.png'), fullPage: true });
-        expect(record.pageErrors.map(String)).toEqual([]);
-        expect(unexpectedConsoleErrors(record)).toEqual([]);
-      } finally {
-        await close();
-      }
-    });
-
-    it('makes no request beyond its own origin', async () => {
-      const { page, record, close } = await openApp();
-      try {
-        await page.getByTestId('map-recheck').click();
-        await page.locator(`${statusSelector}[data-state=missing]`).waitFor();
-        expect(record.requestUrls.length).toBeGreaterThan(0);
-        expect(record.requestUrls).toContain(mapUrl);
-        const foreign = record.requestUrls.filter(
-          (url) => !url.startsWith(`${origin}/`) && !url.startsWith(`ws://127.0.0.1:${new URL(origin).port}/`),
-        );
-        expect(foreign).toEqual([]);
-      } finally {
-        await close();
-      }
-    });
-
-    it('is cross-origin isolated (COOP + COEP from the dev server)', async () => {
-      const { page, close } = await openApp();
-      try {
-        expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
-      } finally {
-        await close();
-      }
-    });
-
-    it('has a title, one h1 and banner, main and contentinfo landmarks', async () => {
-      const { page, close } = await openApp();
-      try {
-        expect(await page.title()).toBe(heading);
-        const headings = page.getByRole('heading', { level: 1 });
-        expect(await headings.count()).toBe(1);
-        expect(await headings.textContent()).toBe(heading);
-        expect(await page.getByRole('banner').count()).toBe(1);
-        expect(await page.getByRole('main').count()).toBe(1);
-        expect(await page.getByRole('contentinfo').count()).toBe(1);
-        expect(await page.getByRole('status').textContent()).toContain('No default map is shipped yet.');
-      } finally {
-        await close();
-      }
-    });
-
-    it('moves keyboard focus with Tab to the skip link, then to a visibly focused "Check again" button', async () => {
-      const { page, record, close } = await openApp();
-      try {
-        await page.keyboard.press('Tab');
-        expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to main content');
-        await page.keyboard.press('Tab');
-        const focused = await page.evaluate(() => {
-          const element = document.activeElement;
-          if (!(element instanceof HTMLElement)) return null;
-          return { testId: element.dataset.testid, outlineStyle: getComputedStyle(element).outlineStyle };
-        });
-        expect(focused).toEqual({ testId: 'map-recheck', outlineStyle: 'solid' });
-        await page.keyboard.press('Enter');
-        await page.locator(`${statusSelector}[data-state=missing]`).waitFor();
-        expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe(
-          'map-recheck',
-        );
-        expect(record.requestUrls.filter((url) => url === mapUrl).length).toBe(2);
-      } finally {
-        await close();
-      }
-    });
-
-    it('reads a 404 for map.json as missing; the 404 line is the only console error', async () => {
-      const { page, record, close } = await openApp({ status: 404, contentType: 'text/plain', body: 'Not Found' });
-      try {
-        expect(await page.locator(statusSelector).getAttribute('data-state')).toBe('missing');
-        expect(await page.getByTestId('map-next-step').textContent()).toContain('HTTP 404');
-        expect(record.consoleErrors.length).toBe(1);
-        expect(unexpectedConsoleErrors(record)).toEqual([]);
-        expect(record.pageErrors.map(String)).toEqual([]);
-      } finally {
-        await close();
-      }
-    });
-
-    it('says a map with an unknown formatVersion cannot be read, rather than crashing', async () => {
-      const { page, record, close } = await openApp({
-        status: 200,
-        contentType: 'application/json',
-        body: JSON.stringify({ formatVersion: 999, models: [{ id: 'must-not-appear' }] }),
-      });
-      try {
-        const status = page.locator(statusSelector);
-        expect(await status.getAttribute('data-state')).toBe('unknown-format-version');
-        expect(await status.textContent()).toContain('format version 999, which this version of llmap cannot read');
-        expect(await page.locator('body').textContent()).not.toContain('must-not-appear');
-        expect(record.pageErrors.map(String)).toEqual([]);
-        expect(unexpectedConsoleErrors(record)).toEqual([]);
-      } finally {
-        await close();
-      }
-    });
-
-    it('says a map.json that is not valid JSON could not be read', async () => {
-      const { page, record, close } = await openApp({
-        status: 200,
-        contentType: 'application/json',
-        body: '{"formatVersion": 1, "models": [',
-      });
-      try {
-        const status = page.locator(statusSelector);
-        expect(await status.getAttribute('data-state')).toBe('unreadable');
-        expect(await status.textContent()).toContain('present but could not be read');
-        expect(await page.getByTestId('map-next-step').textContent()).toContain('not valid JSON');
-        expect(record.pageErrors.map(String)).toEqual([]);
-        expect(unexpectedConsoleErrors(record)).toEqual([]);
-      } finally {
-        await close();
-      }
-    });
   });
-}
+
+  it('makes no request beyond its own origin', async () => {
+    const { page, record, close } = await openApp();
+    try {
+      await page.getByTestId('map-recheck').click();
+      await page.locator(`${statusSelector}[data-state=missing]`).waitFor();
+      expect(record.requestUrls.length).toBeGreaterThan(0);
+      expect(record.requestUrls).toContain(mapUrl);
+      const foreign = record.requestUrls.filter(
+        (url) => !url.startsWith(`${origin}/`) && !url.startsWith(`ws://127.0.0.1:${new URL(origin).port}/`),
+      );
+      expect(foreign).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('is cross-origin isolated (COOP + COEP from the dev server)', async () => {
+    const { page, close } = await openApp();
+    try {
+      expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
+    } finally {
+      await close();
+    }
+  });
+
+  it('has a title, one h1 and banner, main and contentinfo landmarks', async () => {
+    const { page, close } = await openApp();
+    try {
+      expect(await page.title()).toBe(heading);
+      const headings = page.getByRole('heading', { level: 1 });
+      expect(await headings.count()).toBe(1);
+      expect(await headings.textContent()).toBe(heading);
+      expect(await page.getByRole('banner').count()).toBe(1);
+      expect(await page.getByRole('main').count()).toBe(1);
+      expect(await page.getByRole('contentinfo').count()).toBe(1);
+      expect(await page.getByRole('status').textContent()).toContain('No default map is shipped yet.');
+    } finally {
+      await close();
+    }
+  });
+
+  it('moves keyboard focus with Tab to the skip link, then to a visibly focused "Check again" button', async () => {
+    const { page, record, close } = await openApp();
+    try {
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to main content');
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        const element = document.activeElement;
+        if (!(element instanceof HTMLElement)) return null;
+        return { testId: element.dataset.testid, outlineStyle: getComputedStyle(element).outlineStyle };
+      });
+      expect(focused).toEqual({ testId: 'map-recheck', outlineStyle: 'solid' });
+      await page.keyboard.press('Enter');
+      await page.locator(`${statusSelector}[data-state=missing]`).waitFor();
+      expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.testid)).toBe(
+        'map-recheck',
+      );
+      expect(record.requestUrls.filter((url) => url === mapUrl).length).toBe(2);
+    } finally {
+      await close();
+    }
+  });
+
+  it('reads a 404 for map.json as missing; the 404 line is the only console error', async () => {
+    const { page, record, close } = await openApp({ status: 404, contentType: 'text/plain', body: 'Not Found' });
+    try {
+      expect(await page.locator(statusSelector).getAttribute('data-state')).toBe('missing');
+      expect(await page.getByTestId('map-next-step').textContent()).toContain('HTTP 404');
+      expect(record.consoleErrors.length).toBe(1);
+      expect(unexpectedConsoleErrors(record)).toEqual([]);
+      expect(record.pageErrors.map(String)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('says a map with an unknown formatVersion cannot be read, rather than crashing', async () => {
+    const { page, record, close } = await openApp({
+      status: 200,
+      contentType: 'application/json',
+      body: JSON.stringify({ formatVersion: 999, models: [{ id: 'must-not-appear' }] }),
+    });
+    try {
+      const status = page.locator(statusSelector);
+      expect(await status.getAttribute('data-state')).toBe('unknown-format-version');
+      expect(await status.textContent()).toContain('format version 999, which this version of llmap cannot read');
+      expect(await page.locator('body').textContent()).not.toContain('must-not-appear');
+      expect(record.pageErrors.map(String)).toEqual([]);
+      expect(unexpectedConsoleErrors(record)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('says a map.json that is not valid JSON could not be read', async () => {
+    const { page, record, close } = await openApp({
+      status: 200,
+      contentType: 'application/json',
+      body: '{"formatVersion": 1, "models": [',
+    });
+    try {
+      const status = page.locator(statusSelector);
+      expect(await status.getAttribute('data-state')).toBe('unreadable');
+      expect(await status.textContent()).toContain('present but could not be read');
+      expect(await page.getByTestId('map-next-step').textContent()).toContain('not valid JSON');
+      expect(record.pageErrors.map(String)).toEqual([]);
+      expect(unexpectedConsoleErrors(record)).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});

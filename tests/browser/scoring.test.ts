@@ -1,16 +1,15 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { modelFilesFromFolder } from '../../src/scoring/node/folderFiles.ts';
 import { nodeRuntime } from '../../src/scoring/node/nodeRuntime.ts';
 import { parseRecordLines, type ScoreRecord } from '../../src/scoring/records.ts';
 import { scoreModel, type ScoringText } from '../../src/scoring/scoreModel.ts';
 import { expectClose } from '../asserts.ts';
-import { CHROMIUM_FLAGS, findChromium, MISSING_CHROMIUM_MESSAGE } from './chromium.ts';
+import { CHROMIUM_FLAGS, describeInChromium, startDevServer } from './chromium.ts';
 import type { RunScoringRequest, RunScoringResult, ScoringPageApi } from './scoringPage.ts';
 
 /**
@@ -23,8 +22,6 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const fixtureFolder = resolve(repoRoot, 'tests', 'fixtures', 'torch-decoder');
 const FIXTURE_URL = '/tests/fixtures/torch-decoder/';
 const MODEL_PATHS = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'];
-const chromiumPath = findChromium();
-const runningInCi = process.env.CI !== undefined && process.env.CI !== '' && process.env.CI !== 'false';
 
 const texts: ScoringText[] = readFileSync(resolve(fixtureFolder, 'texts.jsonl'), 'utf8')
   .trim()
@@ -39,183 +36,161 @@ function maxRelativeDifference(actual: readonly number[], expected: readonly num
   return Math.max(...actual.map((value, j) => Math.abs(value - expected[j]) / Math.abs(expected[j])));
 }
 
-if (chromiumPath === null) {
-  describe('scoring worker in Chromium', () => {
-    it('needs Debian Chromium', (context) => {
-      if (runningInCi) throw new Error(MISSING_CHROMIUM_MESSAGE);
-      console.warn(`Skipping the browser tests: ${MISSING_CHROMIUM_MESSAGE}`);
-      context.skip(MISSING_CHROMIUM_MESSAGE);
-    });
+describeInChromium('scoring worker in Chromium', (executablePath) => {
+  let server: ViteDevServer;
+  let browser: Browser;
+  let origin: string;
+  let nodeRecords: ScoreRecord[];
+  /** Every URL any page or worker of these tests requested. */
+  const requestedUrls: string[] = [];
+
+  beforeAll(async () => {
+    nodeRecords = await scoreModel(modelFilesFromFolder(fixtureFolder), texts, { runtime: nodeRuntime() });
+    ({ server, origin } = await startDevServer(repoRoot));
+    browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS] });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
   });
-} else {
-  const executablePath = chromiumPath;
 
-  describe('scoring worker in Chromium', () => {
-    let server: ViteDevServer;
-    let browser: Browser;
-    let origin: string;
-    let nodeRecords: ScoreRecord[];
-    /** Every URL any page or worker of these tests requested. */
-    const requestedUrls: string[] = [];
+  /** The test page in a fresh context of `on`, with every request recorded and foreign ones refused. */
+  async function openPage(on: Browser = browser): Promise<{ page: Page; close: () => Promise<void> }> {
+    const context = await on.newContext();
+    context.on('request', (request) => requestedUrls.push(request.url()));
+    await context.route(
+      (url) => url.origin !== origin && url.protocol !== 'blob:' && url.protocol !== 'data:',
+      (route) => route.abort('blockedbyclient'),
+    );
+    const page = await context.newPage();
+    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
+    await page.goto(`${origin}/tests/browser/scoring.html`);
+    await page.locator('body[data-ready=true]').waitFor({ timeout: 30_000 });
+    return { page, close: () => context.close() };
+  }
 
-    beforeAll(async () => {
-      nodeRecords = await scoreModel(modelFilesFromFolder(fixtureFolder), texts, { runtime: nodeRuntime() });
-      server = await createServer({
-        root: repoRoot,
-        configFile: resolve(repoRoot, 'vite.config.ts'),
-        logLevel: 'warn',
-        clearScreen: false,
-        server: { host: '127.0.0.1', port: 0, strictPort: true, watch: null },
-      });
-      await server.listen();
-      const address = server.httpServer?.address() as AddressInfo | null;
-      if (address === null || address === undefined) throw new Error('The Vite dev server did not report a port.');
-      origin = `http://127.0.0.1:${address.port}`;
-      browser = await chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_FLAGS] });
-    }, 60_000);
+  function runScoring(page: Page, request: Omit<RunScoringRequest, 'folder' | 'paths' | 'texts'>): Promise<RunScoringResult> {
+    const full: RunScoringRequest = { folder: FIXTURE_URL, paths: MODEL_PATHS, texts, ...request };
+    return page.evaluate((args) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.runScoring(args), full);
+  }
 
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-    });
+  /** Records match PyTorch (indices, token counts, ℓ to 1e-4 relative) and onnxruntime-node (ℓ to 1e-4 relative). */
+  function expectFixtureVector(result: RunScoringResult, what: string): ScoreRecord[] {
+    expect(result.error).toBeUndefined();
+    const records = result.records ?? [];
+    expect(records.map((record) => record.index)).toEqual(torchRecords.map((record) => record.index));
+    expect(records.map((record) => record.numTokens)).toEqual(torchRecords.map((record) => record.numTokens));
+    expectClose(logLikelihoods(records), logLikelihoods(torchRecords), { relative: 1e-4 });
+    expectClose(logLikelihoods(records), logLikelihoods(nodeRecords), { relative: 1e-4 });
+    const textsPerSecond = (texts.length / result.scoreMs) * 1000;
+    console.log(
+      `${what}: open ${result.openMs.toFixed(0)} ms, ${textsPerSecond.toFixed(1)} texts/s; max rel. diff vs PyTorch ` +
+        `${maxRelativeDifference(logLikelihoods(records), logLikelihoods(torchRecords)).toExponential(2)}, vs onnxruntime-node ` +
+        `${maxRelativeDifference(logLikelihoods(records), logLikelihoods(nodeRecords)).toExponential(2)}`,
+    );
+    return records;
+  }
 
-    /** The test page in a fresh context of `on`, with every request recorded and foreign ones refused. */
-    async function openPage(on: Browser = browser): Promise<{ page: Page; close: () => Promise<void> }> {
-      const context = await on.newContext();
-      context.on('request', (request) => requestedUrls.push(request.url()));
-      await context.route(
-        (url) => url.origin !== origin && url.protocol !== 'blob:' && url.protocol !== 'data:',
-        (route) => route.abort('blockedbyclient'),
-      );
-      const page = await context.newPage();
-      page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
-      await page.goto(`${origin}/tests/browser/scoring.html`);
-      await page.locator('body[data-ready=true]').waitFor({ timeout: 30_000 });
-      return { page, close: () => context.close() };
+  it('score() on WASM in the worker matches PyTorch and onnxruntime-node to 1e-4 relative', async () => {
+    const { page, close } = await openPage();
+    try {
+      const result = await runScoring(page, { device: 'wasm', maxBatchSize: 1 });
+      expect(result.model?.device).toEqual({ backend: 'wasm', note: '', threads: 1 });
+      expect(result.model?.maxLengthTokens).toBe(128);
+      expectFixtureVector(result, 'WASM');
+    } finally {
+      await close();
     }
+  }, 30_000);
 
-    function runScoring(page: Page, request: Omit<RunScoringRequest, 'folder' | 'paths' | 'texts'>): Promise<RunScoringResult> {
-      const full: RunScoringRequest = { folder: FIXTURE_URL, paths: MODEL_PATHS, texts, ...request };
-      return page.evaluate((args) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.runScoring(args), full);
+  it("openModel({ device: 'auto' }) runs on WebGPU (SwiftShader, reported as a fallback adapter) and matches to 1e-4", async () => {
+    const { page, close } = await openPage();
+    try {
+      const result = await runScoring(page, { device: 'auto' });
+      expect(result.model?.device.backend).toBe('webgpu');
+      expect(result.model?.device.note).toBe('WebGPU on a software (fallback) adapter.');
+      expectFixtureVector(result, 'WebGPU (SwiftShader)');
+    } finally {
+      await close();
     }
+  }, 30_000);
 
-    /** Records match PyTorch (indices, token counts, ℓ to 1e-4 relative) and onnxruntime-node (ℓ to 1e-4 relative). */
-    function expectFixtureVector(result: RunScoringResult, what: string): ScoreRecord[] {
-      expect(result.error).toBeUndefined();
-      const records = result.records ?? [];
-      expect(records.map((record) => record.index)).toEqual(torchRecords.map((record) => record.index));
-      expect(records.map((record) => record.numTokens)).toEqual(torchRecords.map((record) => record.numTokens));
-      expectClose(logLikelihoods(records), logLikelihoods(torchRecords), { relative: 1e-4 });
-      expectClose(logLikelihoods(records), logLikelihoods(nodeRecords), { relative: 1e-4 });
-      const textsPerSecond = (texts.length / result.scoreMs) * 1000;
-      console.log(
-        `${what}: open ${result.openMs.toFixed(0)} ms, ${textsPerSecond.toFixed(1)} texts/s; max rel. diff vs PyTorch ` +
-          `${maxRelativeDifference(logLikelihoods(records), logLikelihoods(torchRecords)).toExponential(2)}, vs onnxruntime-node ` +
-          `${maxRelativeDifference(logLikelihoods(records), logLikelihoods(nodeRecords)).toExponential(2)}`,
-      );
-      return records;
-    }
-
-    it('score() on WASM in the worker matches PyTorch and onnxruntime-node to 1e-4 relative', async () => {
-      const { page, close } = await openPage();
-      try {
-        const result = await runScoring(page, { device: 'wasm', maxBatchSize: 1 });
-        expect(result.model?.device).toEqual({ backend: 'wasm', note: '', threads: 1 });
-        expect(result.model?.maxLengthTokens).toBe(128);
-        expectFixtureVector(result, 'WASM');
-      } finally {
-        await close();
-      }
-    }, 30_000);
-
-    it("openModel({ device: 'auto' }) runs on WebGPU (SwiftShader, reported as a fallback adapter) and matches to 1e-4", async () => {
-      const { page, close } = await openPage();
+  it("openModel({ device: 'auto' }) without WebGPU falls back to WASM and says why", async () => {
+    const flags = CHROMIUM_FLAGS.filter((flag) => flag !== '--enable-unsafe-webgpu');
+    const noWebGpu = await chromium.launch({ executablePath, headless: true, args: flags });
+    try {
+      const { page, close } = await openPage(noWebGpu);
       try {
         const result = await runScoring(page, { device: 'auto' });
-        expect(result.model?.device.backend).toBe('webgpu');
-        expect(result.model?.device.note).toBe('WebGPU on a software (fallback) adapter.');
-        expectFixtureVector(result, 'WebGPU (SwiftShader)');
+        expect(result.model?.device.backend).toBe('wasm');
+        expect(result.model?.device.note).toMatch(/^WebGPU is not available \(.+\), so WASM runs the model\.$/);
+        expectFixtureVector(result, 'auto without WebGPU');
       } finally {
         await close();
       }
-    }, 30_000);
+    } finally {
+      await noWebGpu.close();
+    }
+  }, 30_000);
 
-    it("openModel({ device: 'auto' }) without WebGPU falls back to WASM and says why", async () => {
-      const flags = CHROMIUM_FLAGS.filter((flag) => flag !== '--enable-unsafe-webgpu');
-      const noWebGpu = await chromium.launch({ executablePath, headless: true, args: flags });
-      try {
-        const { page, close } = await openPage(noWebGpu);
-        try {
-          const result = await runScoring(page, { device: 'auto' });
-          expect(result.model?.device.backend).toBe('wasm');
-          expect(result.model?.device.note).toMatch(/^WebGPU is not available \(.+\), so WASM runs the model\.$/);
-          expectFixtureVector(result, 'auto without WebGPU');
-        } finally {
-          await close();
-        }
-      } finally {
-        await noWebGpu.close();
-      }
-    }, 30_000);
+  it('cancel() rejects with LlmapError "cancelled"; after a reload the same storeKey resumes to the uninterrupted vector; clearStored() forgets', async () => {
+    const { page, close } = await openPage();
+    try {
+      const storeKey = 'test:torch-decoder:resume';
+      await page.evaluate((key) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.clearStored(key), storeKey);
+      const uninterrupted = await runScoring(page, { device: 'wasm', maxBatchSize: 1 });
+      expect(uninterrupted.error).toBeUndefined();
 
-    it('cancel() rejects with LlmapError "cancelled"; after a reload the same storeKey resumes to the uninterrupted vector; clearStored() forgets', async () => {
-      const { page, close } = await openPage();
-      try {
-        const storeKey = 'test:torch-decoder:resume';
-        await page.evaluate((key) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.clearStored(key), storeKey);
-        const uninterrupted = await runScoring(page, { device: 'wasm', maxBatchSize: 1 });
-        expect(uninterrupted.error).toBeUndefined();
+      const cancelled = await runScoring(page, { device: 'wasm', maxBatchSize: 1, storeKey, cancelAfterTextsDone: 5 });
+      expect(cancelled.error).toMatchObject({ isLlmapError: true, name: 'LlmapError', code: 'cancelled' });
+      expect(cancelled.error?.message).toMatch(/^Scoring was cancelled after \d+ of 60 texts/);
+      const doneBeforeCancel = Math.max(...cancelled.textsDoneSeen);
+      expect(doneBeforeCancel).toBeGreaterThanOrEqual(5);
+      expect(doneBeforeCancel).toBeLessThan(texts.length);
 
-        const cancelled = await runScoring(page, { device: 'wasm', maxBatchSize: 1, storeKey, cancelAfterTextsDone: 5 });
-        expect(cancelled.error).toMatchObject({ isLlmapError: true, name: 'LlmapError', code: 'cancelled' });
-        expect(cancelled.error?.message).toMatch(/^Scoring was cancelled after \d+ of 60 texts/);
-        const doneBeforeCancel = Math.max(...cancelled.textsDoneSeen);
-        expect(doneBeforeCancel).toBeGreaterThanOrEqual(5);
-        expect(doneBeforeCancel).toBeLessThan(texts.length);
+      await page.reload();
+      await page.locator('body[data-ready=true]').waitFor();
+      const resumed = await runScoring(page, { device: 'wasm', maxBatchSize: 1, storeKey });
+      expect(resumed.error).toBeUndefined();
+      // The first progress event already counts the stored texts: only the rest were scored.
+      expect(resumed.textsDoneSeen[0]).toBeGreaterThanOrEqual(doneBeforeCancel);
+      expect(resumed.textsDoneSeen[0]).toBeLessThan(texts.length);
+      expect(resumed.textsDoneSeen.length).toBe(texts.length - resumed.textsDoneSeen[0] + 1);
+      expect(resumed.records).toEqual(uninterrupted.records);
 
-        await page.reload();
-        await page.locator('body[data-ready=true]').waitFor();
-        const resumed = await runScoring(page, { device: 'wasm', maxBatchSize: 1, storeKey });
-        expect(resumed.error).toBeUndefined();
-        // The first progress event already counts the stored texts: only the rest were scored.
-        expect(resumed.textsDoneSeen[0]).toBeGreaterThanOrEqual(doneBeforeCancel);
-        expect(resumed.textsDoneSeen[0]).toBeLessThan(texts.length);
-        expect(resumed.textsDoneSeen.length).toBe(texts.length - resumed.textsDoneSeen[0] + 1);
-        expect(resumed.records).toEqual(uninterrupted.records);
+      // clearStored(key) forgets them: the next run starts from nothing.
+      await page.evaluate((key) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.clearStored(key), storeKey);
+      const fresh = await runScoring(page, { device: 'wasm', maxBatchSize: 1, storeKey });
+      expect(fresh.textsDoneSeen[0]).toBe(0);
+      expect(fresh.records).toEqual(uninterrupted.records);
+    } finally {
+      await close();
+    }
+  }, 30_000);
 
-        // clearStored(key) forgets them: the next run starts from nothing.
-        await page.evaluate((key) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.clearStored(key), storeKey);
-        const fresh = await runScoring(page, { device: 'wasm', maxBatchSize: 1, storeKey });
-        expect(fresh.textsDoneSeen[0]).toBe(0);
-        expect(fresh.records).toEqual(uninterrupted.records);
-      } finally {
-        await close();
-      }
-    }, 30_000);
+  it('a worker that fails to load or start rejects the call with an LlmapError instead of hanging', async () => {
+    const { page, close } = await openPage();
+    try {
+      const open = (url: string) =>
+        page.evaluate((workerUrl) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.openWithFailingWorker(workerUrl), url);
+      const missing = await open(`${origin}/workers/no-such.worker.js`);
+      expect(missing.error).toMatchObject({ isLlmapError: true, code: 'runtime-failure', details: { reason: 'worker-load-failed' } });
+      expect(missing.error?.message).toContain('The scoring worker could not be loaded');
+      const throwing = await open(`${origin}/tests/browser/failingWorker.ts`);
+      expect(throwing.error).toMatchObject({ isLlmapError: true, code: 'runtime-failure', details: { reason: 'worker-script-error' } });
+      expect(throwing.error?.message).toContain('this test worker fails on purpose while starting');
+    } finally {
+      await close();
+    }
+  }, 30_000);
 
-    it('a worker that fails to load or start rejects the call with an LlmapError instead of hanging', async () => {
-      const { page, close } = await openPage();
-      try {
-        const open = (url: string) =>
-          page.evaluate((workerUrl) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.openWithFailingWorker(workerUrl), url);
-        const missing = await open(`${origin}/workers/no-such.worker.js`);
-        expect(missing.error).toMatchObject({ isLlmapError: true, code: 'runtime-failure', details: { reason: 'worker-load-failed' } });
-        expect(missing.error?.message).toContain('The scoring worker could not be loaded');
-        const throwing = await open(`${origin}/tests/browser/failingWorker.ts`);
-        expect(throwing.error).toMatchObject({ isLlmapError: true, code: 'runtime-failure', details: { reason: 'worker-script-error' } });
-        expect(throwing.error?.message).toContain('this test worker fails on purpose while starting');
-      } finally {
-        await close();
-      }
-    }, 30_000);
-
-    it('makes no request beyond localhost: ORT’s .wasm comes from this origin', () => {
-      expect(requestedUrls.length).toBeGreaterThan(0);
-      const foreign = requestedUrls.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
-      expect(foreign).toEqual([]);
-      const wasm = requestedUrls.filter((url) => /ort-wasm[^/]*\.wasm(\?|$)/.test(url));
-      expect(wasm.length).toBeGreaterThan(0);
-      expect(wasm.every((url) => url.startsWith(`${origin}/`))).toBe(true);
-    });
+  it('makes no request beyond localhost: ORT’s .wasm comes from this origin', () => {
+    expect(requestedUrls.length).toBeGreaterThan(0);
+    const foreign = requestedUrls.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith('blob:') && !url.startsWith('data:'));
+    expect(foreign).toEqual([]);
+    const wasm = requestedUrls.filter((url) => /ort-wasm[^/]*\.wasm(\?|$)/.test(url));
+    expect(wasm.length).toBeGreaterThan(0);
+    expect(wasm.every((url) => url.startsWith(`${origin}/`))).toBe(true);
   });
-}
+});

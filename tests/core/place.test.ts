@@ -25,6 +25,7 @@ describe('place', () => {
     const placement = place(frame, { logLikelihoodsNats: referenceRow(7) }, { bootstrapReplicates: 0 });
     expect(placement.nearest[0].index).toBe(7);
     expectClose(placement.nearest[0].klNatsPerText, 0, { absolute: 1e-9 });
+    expect(placement.klWithinApproximationRange).toBe(true);
     expectClose([placement.pca.x, placement.pca.y], frame.pca.scoresModelsByComponents.values.subarray(14, 16), { absolute: 1e-6 });
   });
 
@@ -91,6 +92,7 @@ describe('place', () => {
     const placement = place(frame, { logLikelihoodsNats: stranger }, { bootstrapReplicates: 0 });
     expect(placement.offMap.isOffMap).toBe(true);
     expect(placement.offMap.nearestKlPercentile).toBe(100);
+    expect(placement.klWithinApproximationRange).toBe(false);
   });
 
   it('place gives the profile of a model strong on one category as that primary category', () => {
