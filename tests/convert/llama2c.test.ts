@@ -1,18 +1,19 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlamaTokenizer } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isLlmapError } from '../../src/core/errors.ts';
-import { convertLlama2c } from '../../src/convert/llama2c.ts';
+import { writeConvertedModel } from '../../src/cli/convertCommand.ts';
 import type { ConvertedModel } from '../../src/convert/convertedModel.ts';
+import { convertLlama2c } from '../../src/convert/llama2c.ts';
+import { isLlmapError } from '../../src/core/errors.ts';
 import { modelFilesFromFolder } from '../../src/scoring/node/folderFiles.ts';
 import { nodeRuntime } from '../../src/scoring/node/nodeRuntime.ts';
 import { scoreModel } from '../../src/scoring/scoreModel.ts';
 import { createTokenizer, type ScoringTokenizer } from '../../src/scoring/tokenizer.ts';
 import { expectClose } from '../asserts.ts';
+import { readChecked } from './artifacts.ts';
 import { llama2cGreedy, llama2cLogLikelihood, readLlama2cModel, type Llama2cModel } from './llama2cReference.ts';
 import { llama2cDecode, llama2cEncode, readLlama2cTokenizer, type Llama2cTokenizer } from './llama2cTokenizer.ts';
 
@@ -150,31 +151,13 @@ function pieceStrings(tokenizer: Llama2cTokenizer, count: number): string[] {
   });
 }
 
-/** The sha256 of every file in a SOURCE.md's Files table. */
-function recordedSha256(folder: string): Map<string, string> {
-  const table = new Map<string, string>();
-  for (const line of readFileSync(join(folder, 'SOURCE.md'), 'utf8').split('\n')) {
-    const row = /^\| `([^`]+)` \|.*\| `([0-9a-f]{64})` \|\s*$/.exec(line);
-    if (row) table.set(row[1], row[2]);
-  }
-  return table;
-}
 
-function readChecked(folder: string, file: string): Uint8Array {
-  const expected = recordedSha256(folder).get(file);
-  if (!expected) throw new Error(`${folder}/SOURCE.md records no sha256 for ${file}`);
-  const bytes = new Uint8Array(readFileSync(join(folder, file)));
-  const found = createHash('sha256').update(bytes).digest('hex');
-  if (found !== expected) throw new Error(`${folder}/${file} has sha256 ${found}, but SOURCE.md records ${expected}: the artifact changed.`);
-  return bytes;
-}
 
-function writeFolder(converted: ConvertedModel, folder: string): void {
+
+/** Writes a converted model into a fresh folder. */
+function writeFreshFolder(converted: ConvertedModel, folder: string): void {
   rmSync(folder, { recursive: true, force: true });
-  for (const [path, bytes] of converted.files) {
-    mkdirSync(dirname(join(folder, path)), { recursive: true });
-    writeFileSync(join(folder, path), bytes);
-  }
+  writeConvertedModel(folder, converted);
 }
 
 const json = (converted: ConvertedModel, path: string) => JSON.parse(new TextDecoder().decode(converted.files.get(path)!)) as Record<string, unknown>;
@@ -232,7 +215,7 @@ for (const spec of MODELS) {
       const checkpoint = readChecked(folder, spec.checkpoint);
       const tokenizerBin = readChecked(folder, 'tok512.bin');
       converted = convertLlama2c(checkpoint, tokenizerBin, { name: spec.name });
-      writeFolder(converted, outputFolder);
+      writeFreshFolder(converted, outputFolder);
       model = readLlama2cModel(checkpoint);
       tokenizer = readLlama2cTokenizer(tokenizerBin, model.vocabSize);
       hfTokenizer = createTokenizer(json(converted, 'tokenizer.json'), json(converted, 'tokenizer_config.json'));
@@ -298,7 +281,7 @@ for (const spec of MODELS) {
       expect(untiedConverted.conversion.parameters).toBe(spec.parameters + model.vocabSize * model.dim);
       expect(json(untiedConverted, 'config.json').tie_word_embeddings).toBe(false);
       const untiedFolder = join(OUTPUT, `${spec.name}-untied`);
-      writeFolder(untiedConverted, untiedFolder);
+      writeFreshFolder(untiedConverted, untiedFolder);
       const texts = SCORED_TEXTS.slice(0, 3);
       const records = await scoreModel(modelFilesFromFolder(untiedFolder), texts, { runtime: nodeRuntime() });
       const untiedModel = readLlama2cModel(untied);

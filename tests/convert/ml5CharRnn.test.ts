@@ -4,15 +4,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { isLlmapError } from '../../src/core/errors.ts';
 import { BYTE_FALLBACK_MASS } from '../../src/convert/charTokenizer.ts';
 import type { ConvertedModel } from '../../src/convert/convertedModel.ts';
 import { convertMl5CharRnn } from '../../src/convert/ml5CharRnn.ts';
+import { isLlmapError } from '../../src/core/errors.ts';
 import { modelFilesFromFolder } from '../../src/scoring/node/folderFiles.ts';
 import { nodeRuntime } from '../../src/scoring/node/nodeRuntime.ts';
 import type { ScoringRuntime } from '../../src/scoring/runtime.ts';
 import { scoreModel, type ScoringText } from '../../src/scoring/scoreModel.ts';
 import { expectClose } from '../asserts.ts';
+import { recordedSha256 } from './artifacts.ts';
 import {
   loadReferenceCharRnn,
   referenceByteFallbackLogLikelihood,
@@ -102,12 +103,6 @@ function convertedFolder(model: ModelCase): { convertedModel: ConvertedModel; pa
   return { convertedModel, path };
 }
 
-/** The sha256 of every file in SOURCE.md's table, by file name. */
-function recordedSha256s(folder: string): Map<string, string> {
-  const source = readFileSync(join(ARTIFACTS, folder, 'SOURCE.md'), 'utf8');
-  const rows = [...source.matchAll(/^\| `([^`]+)` \|.*\| `([0-9a-f]{64})` \|$/gm)];
-  return new Map(rows.map(([, file, sha256]) => [file, sha256]));
-}
 
 async function scoreWith(model: ModelCase, runtime: ScoringRuntime) {
   return scoreModel(modelFilesFromFolder(convertedFolder(model).path), TEXTS, { runtime });
@@ -146,7 +141,7 @@ function characterIds(convertedModel: ConvertedModel): Map<string, number> {
 describe.skipIf(!PRESENT)('convertMl5CharRnn on the ml5 charRNN artifacts (skipped when ../shared/artifacts is absent)', () => {
   describe.each(MODELS)('$folder', (model) => {
     it('the input files match the sha256s in SOURCE.md', () => {
-      const recorded = recordedSha256s(model.folder);
+      const recorded = recordedSha256(join(ARTIFACTS, model.folder));
       expect(recorded.size).toBeGreaterThanOrEqual(10);
       for (const [file, sha256] of recorded) expect(createHash('sha256').update(readFileSync(join(ARTIFACTS, model.folder, file))).digest('hex'), file).toBe(sha256);
     });

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeConvertedModel } from '../../src/cli/convertCommand.ts';
 import { BYTE_FALLBACK_MASS } from '../../src/convert/charTokenizer.ts';
 import type { ConvertedModel } from '../../src/convert/convertedModel.ts';
 import { convertTextgenrnn } from '../../src/convert/textgenrnn.ts';
@@ -13,6 +13,7 @@ import type { ScoreRecord } from '../../src/scoring/records.ts';
 import { scoreModel } from '../../src/scoring/scoreModel.ts';
 import { createTokenizer } from '../../src/scoring/tokenizer.ts';
 import { expectClose } from '../asserts.ts';
+import { readChecked } from './artifacts.ts';
 import { llmapLogLikelihood, meanLossNatsPerToken, readDatasets, referenceModel, vocabularyOf, type ReferenceModel } from './textgenrnnReference.ts';
 
 /*
@@ -44,6 +45,12 @@ interface TextgenrnnArtifact {
   /** The title of its own domain and SOURCE.md's nats/char for its domain's title. */
   readonly ownTitle: string;
   readonly sourceOwnTitleNatsPerChar: number;
+}
+
+/** Writes a converted model into a fresh folder. */
+function writeFreshFolder(converted: ConvertedModel, folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
+  writeConvertedModel(folder, converted);
 }
 
 const MODELS: readonly TextgenrnnArtifact[] = [
@@ -79,32 +86,8 @@ function comparedTexts(model: TextgenrnnArtifact): string[] {
   return [REDDIT_QUESTION, REVERSED, OUTSIDE_VOCABULARY, SPACING, model.ownTitle, long];
 }
 
-/** The sha256 of every file in a SOURCE.md's Files table. */
-function recordedSha256(folder: string): Map<string, string> {
-  const recorded = new Map<string, string>();
-  for (const line of readFileSync(join(folder, 'SOURCE.md'), 'utf8').split('\n')) {
-    const cells = line.split('|').map((cell) => cell.trim().replace(/^`|`$/g, ''));
-    if (cells.length >= 7 && /^[0-9a-f]{64}$/.test(cells[6])) recorded.set(cells[1], cells[6]);
-  }
-  return recorded;
-}
 
-function readChecked(folder: string, file: string): Uint8Array {
-  const expected = recordedSha256(folder).get(file);
-  if (!expected) throw new Error(`${folder}/SOURCE.md records no sha256 for ${file}`);
-  const bytes = new Uint8Array(readFileSync(join(folder, file)));
-  const found = createHash('sha256').update(bytes).digest('hex');
-  if (found !== expected) throw new Error(`${folder}/${file} has sha256 ${found}, but SOURCE.md records ${expected}: the artifact changed.`);
-  return bytes;
-}
 
-function writeFolder(converted: ConvertedModel, folder: string): void {
-  rmSync(folder, { recursive: true, force: true });
-  for (const [path, bytes] of converted.files) {
-    mkdirSync(dirname(join(folder, path)), { recursive: true });
-    writeFileSync(join(folder, path), bytes);
-  }
-}
 
 interface Loaded {
   readonly converted: ConvertedModel;
@@ -124,7 +107,7 @@ describe.skipIf(!available)('convertTextgenrnn on the textgenrnn artifacts', () 
       const weights = readChecked(folder, model.weights);
       const vocabJson = new TextDecoder().decode(readChecked(folder, 'textgenrnn_vocab.json'));
       const converted = await convertTextgenrnn(weights, vocabJson, { name: model.name });
-      writeFolder(converted, join(OUTPUT, model.name));
+      writeFreshFolder(converted, join(OUTPUT, model.name));
       const reference = referenceModel(await readDatasets(weights), { cudnnConversion: true });
       loaded.set(model.name, { converted, reference, vocabulary: vocabularyOf(vocabJson), folder: join(OUTPUT, model.name) });
     }

@@ -1,3 +1,5 @@
+import type { Ellipse } from '../../core/bootstrap.ts';
+
 /** The map view's public types: reference points, colour encodings, placed models and the view's handle. */
 
 /** One reference model on the map. Strings (name, family, …) are untrusted: the view renders them as text only. */
@@ -23,14 +25,8 @@ export type ColourBy =
 
 export type Layout = 'tsne' | 'pca';
 
-/** An uncertainty ellipse in data units (the layout's own coordinates); the angle is counter-clockwise from +x. */
-export interface Ellipse {
-  readonly centreX: number;
-  readonly centreY: number;
-  readonly semiMajor: number;
-  readonly semiMinor: number;
-  readonly angleRadians: number;
-}
+/** An uncertainty ellipse in data units (the layout's own coordinates), as place() reports it. */
+export type { Ellipse };
 
 /** A KL link from one model to a reference, by the reference's index in `points`. */
 export interface NeighbourLink {
