@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +16,7 @@ import { openScorer } from '../src/scoring/scoreModel.ts';
 import { parseTextLines } from '../src/scoring/textSet.ts';
 
 /**
- * `npm run build:map`: the default map end to end — texts (committed, from `npm run build:texts`) → convert the real
+ * `npm run build:map`: the default map end to end — texts (committed; built first by `npm run build:texts` when absent) → convert the real
  * models in ../shared/artifacts into build/models/ (scores are kept while the converted files are unchanged) → score
  * each into public/maps/default/scores/<id>.jsonl (resumable) → build-map into public/maps/default/.
  *   --smoke       3 models × 20 texts into tests/output/smoke-default-map (what CI runs)
@@ -38,6 +39,11 @@ if (!existsSync(artifacts)) {
 type Entry = ModelMetadata & { format: SourceFormat };
 const allModels = JSON.parse(readFileSync(join(mapFolder, 'models.json'), 'utf8')) as Entry[];
 const models = smoke ? allModels.filter((model) => ['tinyllamas-stories260K', 'ml5-charrnn-shakespeare', 'textgenrnn-hacker_news'].includes(model.id)) : allModels;
+if (!existsSync(join(mapFolder, 'texts.jsonl'))) {
+  process.stderr.write('No texts.jsonl yet: building the text set first (npm run build:texts)…\n');
+  const built = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/buildTexts.ts')], { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+}
 const textsBytes = readFileSync(join(mapFolder, 'texts.jsonl'));
 const allTexts = parseTextLines(textsBytes.toString('utf8'), 'texts.jsonl');
 const texts = smoke ? allTexts.slice(0, 20) : allTexts;
