@@ -161,7 +161,10 @@ async function scoreTexts(
       throw new LlmapError('cancelled', `Scoring was cancelled after ${done.size} of ${texts.length} texts; the finished ones are kept and a new run resumes from them.`);
     }
     const members = batch.map((position) => encoded[position]);
-    const records = await scoreBatch(session, folder, runtime, members);
+    // A text of fewer than 2 tokens has nothing to score (the first token never is): ℓ = 0 without running the model.
+    const scorable = members.filter((text) => text.ids.length >= 2);
+    const trivial = members.filter((text) => text.ids.length < 2).map((text) => ({ index: text.index, numTokens: text.ids.length, logLikelihoodNats: 0, truncated: text.truncated }));
+    const records = [...trivial, ...(scorable.length > 0 ? await scoreBatch(session, folder, runtime, scorable) : [])];
     await store.append(records);
     for (const record of records) done.set(record.index, record);
     tokensDone += members.reduce((sum, text) => sum + text.ids.length, 0);
