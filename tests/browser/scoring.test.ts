@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -8,6 +8,8 @@ import { modelFilesFromFolder } from '../../src/scoring/node/folderFiles.ts';
 import { nodeRuntime } from '../../src/scoring/node/nodeRuntime.ts';
 import { parseRecordLines, type ScoreRecord } from '../../src/scoring/records.ts';
 import { scoreModel, type ScoringText } from '../../src/scoring/scoreModel.ts';
+import { demoModelFiles } from '../../scripts/demoModel/demoModelFolder.ts';
+import { bigramLogLikelihoodNats, trainByteBigram } from '../../scripts/demoModel/trainByteBigram.ts';
 import { expectClose } from '../asserts.ts';
 import { CHROMIUM_FLAGS, describeInChromium, startDevServer } from './chromium.ts';
 import type { RunScoringRequest, RunScoringResult, ScoringPageApi } from './scoringPage.ts';
@@ -115,6 +117,31 @@ describeInChromium('scoring worker in Chromium', (executablePath) => {
       await close();
     }
   }, 30_000);
+
+  it('logits far from zero (GPT-2 sits near −100) score the same on WebGPU and WASM as the model’s own log-probabilities', async () => {
+    // A bigram whose every logit is its log-probability minus 120: the softmax is unchanged, and a log-sum-exp that
+    // does not subtract the maximum would underflow to log(0).
+    const bigram = trainByteBigram([new TextEncoder().encode('the map of models places each model near its kin. ')], 0.5);
+    const shifted = { ...bigram, logProbsByPrevious: bigram.logProbsByPrevious.map((value) => value - 120) };
+    const folder = resolve(repoRoot, 'tests', 'output', 'models', 'shifted-bigram');
+    for (const [path, bytes] of demoModelFiles(shifted, { files: 1, bytes: 50 })) {
+      mkdirSync(dirname(resolve(folder, path)), { recursive: true });
+      writeFileSync(resolve(folder, path), bytes);
+    }
+    const expected = texts.map(({ text }) => bigramLogLikelihoodNats(bigram, new TextEncoder().encode(text)));
+    const { page, close } = await openPage();
+    try {
+      for (const device of ['webgpu', 'wasm'] as const) {
+        const request = { folder: '/tests/output/models/shifted-bigram/', paths: MODEL_PATHS, texts, device };
+        const result = await page.evaluate((args) => (globalThis as unknown as { llmapScoring: ScoringPageApi }).llmapScoring.runScoring(args), request);
+        expect(result.error, device).toBeUndefined();
+        expect(result.model?.device.backend).toBe(device);
+        expectClose(logLikelihoods(result.records!), expected, { relative: 1e-4 });
+      }
+    } finally {
+      await close();
+    }
+  }, 60_000);
 
   it("openModel({ device: 'auto' }) without WebGPU falls back to WASM and says why", async () => {
     const flags = CHROMIUM_FLAGS.filter((flag) => flag !== '--enable-unsafe-webgpu');
