@@ -2,6 +2,7 @@ import type { BenchResult } from './result.ts';
 import type { Matrix } from '../src/core/matrix.ts';
 import { normalDraw, seededRng } from '../src/core/rng.ts';
 import { initTsne, jointAffinities, stepTsne, transformTsne, tsnePositions } from '../src/core/tsne/index.ts';
+import { squaredDistancesBetween } from '../tests/core/tsne/helpers.ts';
 
 /**
  * t-SNE timings on synthetic clustered data (10 Gaussian clusters in 50 dimensions): the affinities, the
@@ -19,7 +20,7 @@ export async function benchTsne(): Promise<BenchResult[]> {
 function benchSize(pointCount: number, results: BenchResult[]): { optimiseMs: number } {
   const dimensions = 50;
   const points = clusteredPoints(pointCount, dimensions, 10, 1);
-  const sqDistances = squaredDistances(points, pointCount, points, pointCount, dimensions);
+  const sqDistances = squaredDistancesBetween(points, pointCount, points, pointCount, dimensions);
   const initial = smallRandomPositions(pointCount, 2);
 
   let started = performance.now();
@@ -38,7 +39,7 @@ function benchSize(pointCount: number, results: BenchResult[]): { optimiseMs: nu
 
   const newCount = 10;
   const newPoints = clusteredPoints(newCount, dimensions, 10, 3);
-  const newByRef = squaredDistances(newPoints, newCount, points, pointCount, dimensions);
+  const newByRef = squaredDistancesBetween(newPoints, newCount, points, pointCount, dimensions);
   started = performance.now();
   transformTsne(tsnePositions(state), newByRef);
   results.push({ name: `tsne transform ${newCount} points onto K=${pointCount} (250 iterations)`, ms: performance.now() - started });
@@ -55,21 +56,6 @@ function clusteredPoints(count: number, dimensions: number, clusterCount: number
     for (let d = 0; d < dimensions; d++) points[i * dimensions + d] = centres[cluster * dimensions + d] + normalDraw(rng);
   }
   return points;
-}
-
-function squaredDistances(from: Float64Array, fromCount: number, to: Float64Array, toCount: number, dimensions: number): Matrix {
-  const values = new Float64Array(fromCount * toCount);
-  for (let i = 0; i < fromCount; i++) {
-    for (let j = 0; j < toCount; j++) {
-      let sum = 0;
-      for (let d = 0; d < dimensions; d++) {
-        const diff = from[i * dimensions + d] - to[j * dimensions + d];
-        sum += diff * diff;
-      }
-      values[i * toCount + j] = sum;
-    }
-  }
-  return { rows: fromCount, cols: toCount, values };
 }
 
 function smallRandomPositions(count: number, seed: number): Matrix {

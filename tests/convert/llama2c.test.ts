@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LlamaTokenizer } from '@huggingface/transformers';
@@ -13,7 +13,7 @@ import { nodeRuntime } from '../../src/scoring/node/nodeRuntime.ts';
 import { scoreModel } from '../../src/scoring/scoreModel.ts';
 import { createTokenizer, type ScoringTokenizer } from '../../src/scoring/tokenizer.ts';
 import { expectClose } from '../asserts.ts';
-import { readChecked } from './artifacts.ts';
+import { ARTIFACTS, ARTIFACTS_PRESENT, readChecked } from './artifacts.ts';
 import { llama2cGreedy, llama2cLogLikelihood, readLlama2cModel, type Llama2cModel } from './llama2cReference.ts';
 import { llama2cDecode, llama2cEncode, readLlama2cTokenizer, type Llama2cTokenizer } from './llama2cTokenizer.ts';
 
@@ -25,9 +25,8 @@ import { llama2cDecode, llama2cEncode, readLlama2cTokenizer, type Llama2cTokeniz
  */
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ARTIFACTS = resolve(REPO_ROOT, '../shared/artifacts');
 const OUTPUT = join(REPO_ROOT, 'tests/output/converted');
-const available = existsSync(ARTIFACTS);
+const available = ARTIFACTS_PRESENT;
 if (!available) console.warn(`llama2c.test.ts: ${ARTIFACTS} is absent, so the llama2.c conversion checks are skipped.`);
 
 interface Llama2cArtifact {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -13,7 +13,7 @@ import { nodeRuntime } from '../../src/scoring/node/nodeRuntime.ts';
 import type { ScoringRuntime } from '../../src/scoring/runtime.ts';
 import { scoreModel, type ScoringText } from '../../src/scoring/scoreModel.ts';
 import { expectClose } from '../asserts.ts';
-import { recordedSha256 } from './artifacts.ts';
+import { ARTIFACTS, ARTIFACTS_PRESENT, recordedSha256 } from './artifacts.ts';
 import {
   loadReferenceCharRnn,
   referenceByteFallbackLogLikelihood,
@@ -27,9 +27,8 @@ import {
  * reference numbers of each SOURCE.md. Converted folders go to tests/output/converted/<folder>/ (git-ignored).
  */
 
-const ARTIFACTS = fileURLToPath(new URL('../../../shared/artifacts/', import.meta.url));
 const OUTPUT = fileURLToPath(new URL('../output/converted/', import.meta.url));
-const PRESENT = existsSync(ARTIFACTS);
+const PRESENT = ARTIFACTS_PRESENT;
 if (!PRESENT) console.warn(`tests/convert/ml5CharRnn.test.ts skipped: ${ARTIFACTS} (../shared/artifacts from the repository root) is absent.`);
 
 /** Shakespeare's vocab.json keys "  " and "" are 'u' and 'U' (SOURCE.md); the reference is told so independently. */

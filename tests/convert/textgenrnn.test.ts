@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
@@ -13,7 +13,7 @@ import type { ScoreRecord } from '../../src/scoring/records.ts';
 import { scoreModel } from '../../src/scoring/scoreModel.ts';
 import { createTokenizer } from '../../src/scoring/tokenizer.ts';
 import { expectClose } from '../asserts.ts';
-import { readChecked } from './artifacts.ts';
+import { ARTIFACTS, ARTIFACTS_PRESENT, readChecked } from './artifacts.ts';
 import { llmapLogLikelihood, meanLossNatsPerToken, readDatasets, referenceModel, vocabularyOf, type ReferenceModel } from './textgenrnnReference.ts';
 
 /*
@@ -24,9 +24,8 @@ import { llmapLogLikelihood, meanLossNatsPerToken, readDatasets, referenceModel,
  */
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const ARTIFACTS = resolve(REPO_ROOT, '../shared/artifacts');
 const OUTPUT = join(REPO_ROOT, 'tests/output/converted');
-const available = existsSync(ARTIFACTS);
+const available = ARTIFACTS_PRESENT;
 if (!available) console.warn(`textgenrnn.test.ts: ${ARTIFACTS} is absent, so the textgenrnn conversion checks are skipped.`);
 
 /** One title per fine-tune's domain (written for this test: SOURCE.md names the domains, not its titles). */
